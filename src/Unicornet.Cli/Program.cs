@@ -1,0 +1,20 @@
+using Unicornet.Config;
+
+namespace Unicornet.Cli;
+
+/// <summary>
+/// The <c>unicornet</c> executable. Every unicornet process runs it; the role in the environment
+/// picks what it becomes. Without a role it is the command a user types, and it starts the master.
+/// </summary>
+internal static class Program
+{
+    private static int Main(string[] args) =>
+        Environment.GetEnvironmentVariable(ProcessRoles.Variable) switch
+        {
+            ProcessRoles.Worker => Unicornet.Workers.WorkerEntry.Run(args),
+            ProcessRoles.DirtyArbiter => Unicornet.Dirty.DirtyEntry.RunArbiter(args),
+            ProcessRoles.DirtyWorker => Unicornet.Dirty.DirtyEntry.RunWorker(args),
+            ProcessRoles.Compile => Unicornet.Config.Compiler.CompilerEntry.Run(args),
+            _ => MasterCommand.Run(args),
+        };
+}

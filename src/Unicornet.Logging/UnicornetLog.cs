@@ -1,0 +1,96 @@
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting;
+
+namespace Unicornet.Logging;
+
+/// <summary>
+/// The error log of one unicornet process, on Serilog. Implements the <see cref="ILog"/> that hooks
+/// see; <see cref="Reopen"/> (USR1) closes and reopens the file so logrotate can move it.
+/// </summary>
+public sealed class UnicornetLog : ILog, IDisposable
+{
+    private readonly object _gate = new();
+    private readonly LoggingLevelSwitch _level;
+    private Logger _logger;
+
+    /// <summary>Creates the log described by <paramref name="options"/>.</summary>
+    public UnicornetLog(LogOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        _level = new LoggingLevelSwitch(ParseLevel(options.Level));
+        _logger = Build();
+        if (options.CaptureOutput && options.ErrorLog != "-")
+        {
+            OutputCapture.Redirect(options.ErrorLog);
+        }
+    }
+
+    /// <summary>The options this log was built from.</summary>
+    public LogOptions Options { get; }
+
+    /// <summary>The Serilog logger, for code that wants structured properties.</summary>
+    public Serilog.ILogger Serilog => _logger;
+
+    /// <summary>True when <paramref name="level"/> (debug, info, ...) would be written.</summary>
+    public bool IsEnabled(LogEventLevel level) => _logger.IsEnabled(level);
+
+    /// <summary>Maps gunicorn's level names to Serilog's.</summary>
+    public static LogEventLevel ParseLevel(string level) => level.ToLowerInvariant() switch
+    {
+        "debug" => LogEventLevel.Debug,
+        "info" => LogEventLevel.Information,
+        "warning" => LogEventLevel.Warning,
+        "error" => LogEventLevel.Error,
+        "critical" => LogEventLevel.Fatal,
+        _ => LogEventLevel.Information,
+    };
+
+    /// <inheritdoc />
+    public void Debug(string messageTemplate, params object?[] args) => _logger.Debug(messageTemplate, args);
+
+    /// <inheritdoc />
+    public void Info(string messageTemplate, params object?[] args) => _logger.Information(messageTemplate, args);
+
+    /// <inheritdoc />
+    public void Warning(string messageTemplate, params object?[] args) => _logger.Warning(messageTemplate, args);
+
+    /// <inheritdoc />
+    public void Error(string messageTemplate, params object?[] args) => _logger.Error(messageTemplate, args);
+
+    /// <inheritdoc />
+    public void Critical(string messageTemplate, params object?[] args) => _logger.Fatal(messageTemplate, args);
+
+    /// <inheritdoc />
+    public void Exception(Exception exception, string messageTemplate, params object?[] args) => _logger.Error(exception, messageTemplate, args);
+
+    /// <inheritdoc />
+    public void Reopen()
+    {
+        lock (_gate)
+        {
+            Logger old = _logger;
+            _logger = Build();
+            old.Dispose();
+            if (Options.CaptureOutput && Options.ErrorLog != "-")
+            {
+                OutputCapture.Redirect(Options.ErrorLog);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _logger.Dispose();
+
+    private Logger Build()
+    {
+        ITextFormatter formatter = Options.Json ? new JsonLineFormatter(Options.Role) : new GunicornTextFormatter();
+        LoggerConfiguration cfg = new LoggerConfiguration().MinimumLevel.ControlledBy(_level);
+        cfg = Options.ErrorLog == "-"
+            ? cfg.WriteTo.Console(formatter, standardErrorFromLevel: LogEventLevel.Verbose)
+            : cfg.WriteTo.File(formatter, Options.ErrorLog, shared: true, flushToDiskInterval: null);
+        return cfg.CreateLogger();
+    }
+}
