@@ -1,0 +1,80 @@
+namespace Unicornet.Http.Serving;
+
+/// <summary>
+/// Everything the HTTP/1.x serving loops need from the settings, as plain values so the engine has
+/// no dependency on the config system. The worker builds it from UnicornetConfig.
+/// </summary>
+public sealed record HttpServingOptions
+{
+    /// <summary>sync, gthread or async.</summary>
+    public string WorkerClass { get; init; } = "sync";
+
+    /// <summary><c>threads</c> (gthread).</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary><c>worker_connections</c>.</summary>
+    public int WorkerConnections { get; init; } = 1000;
+
+    /// <summary><c>keepalive</c> seconds (0 = off; sync never keeps alive).</summary>
+    public int KeepAliveSeconds { get; init; } = 2;
+
+    /// <summary><c>header_read_timeout</c> seconds.</summary>
+    public int HeaderReadTimeoutSeconds { get; init; } = 10;
+
+    /// <summary><c>limit_request_line</c>.</summary>
+    public int LimitRequestLine { get; init; } = 4094;
+
+    /// <summary><c>limit_request_fields</c>.</summary>
+    public int LimitRequestFields { get; init; } = 100;
+
+    /// <summary><c>limit_request_field_size</c>.</summary>
+    public int LimitRequestFieldSize { get; init; } = 8190;
+
+    /// <summary><c>permit_obsolete_folding</c>.</summary>
+    public bool PermitObsoleteFolding { get; init; }
+
+    /// <summary><c>strip_header_spaces</c>.</summary>
+    public bool StripHeaderSpaces { get; init; }
+
+    /// <summary><c>permit_unconventional_http_method</c>.</summary>
+    public bool PermitUnconventionalHttpMethod { get; init; }
+
+    /// <summary><c>permit_unconventional_http_version</c>.</summary>
+    public bool PermitUnconventionalHttpVersion { get; init; }
+
+    /// <summary><c>casefold_http_method</c>.</summary>
+    public bool CasefoldHttpMethod { get; init; }
+
+    /// <summary><c>header_map</c>: drop, refuse or dangerous.</summary>
+    public string HeaderMap { get; init; } = "drop";
+
+    /// <summary><c>secure_scheme_headers</c>.</summary>
+    public IReadOnlyDictionary<string, string> SecureSchemeHeaders { get; init; } = new Dictionary<string, string>();
+
+    /// <summary><c>forwarded_allow_ips</c> (IPs, CIDRs or *).</summary>
+    public IReadOnlyList<string> ForwardedAllowIps { get; init; } = ["127.0.0.1", "::1"];
+
+    /// <summary><c>forwarder_headers</c>.</summary>
+    public IReadOnlyList<string> ForwarderHeaders { get; init; } = ["SCRIPT_NAME", "PATH_INFO"];
+
+    /// <summary><c>proxy_protocol</c>: off, v1, v2, auto.</summary>
+    public string ProxyProtocol { get; init; } = "off";
+
+    /// <summary><c>proxy_allow_ips</c>.</summary>
+    public IReadOnlyList<string> ProxyAllowIps { get; init; } = ["127.0.0.1", "::1"];
+
+    /// <summary><c>root_path</c>, becomes PathBase.</summary>
+    public string RootPath { get; init; } = "";
+
+    /// <summary><c>sendfile</c>.</summary>
+    public bool SendFile { get; init; } = true;
+
+    /// <summary>TLS options when certfile is set; null for plain HTTP.</summary>
+    public System.Net.Security.SslServerAuthenticationOptions? Tls { get; init; }
+
+    /// <summary><c>do_handshake_on_connect</c>.</summary>
+    public bool TlsHandshakeOnConnect { get; init; }
+
+    /// <summary>The graceful_timeout in seconds, for draining in-flight connections on stop.</summary>
+    public int GracefulTimeoutSeconds { get; init; } = 30;
+}

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Unicornet.Http.Serving;
+
+/// <summary>
+/// What a serving loop tells its worker: requests starting and ending (heartbeat, max_requests,
+/// pre_request/post_request hooks, access log). Implemented by the worker process.
+/// </summary>
+public interface IHttpServingEvents
+{
+    /// <summary>
+    /// Called before the app sees a request (runs pre_request). Returns false when the worker must
+    /// stop taking new requests after this one (max_requests reached): the loop answers with
+    /// <c>Connection: close</c> and stops accepting.
+    /// </summary>
+    bool RequestStarting(HttpContext context);
+
+    /// <summary>Called after each response completed or failed (runs post_request, writes the access log).</summary>
+    void RequestCompleted(HttpContext context, RequestSummary summary);
+
+    /// <summary>Called regularly while the loop is alive, even when idle (heartbeat).</summary>
+    void Tick();
+}
+
+/// <summary>The facts the access log and post_request need about a finished request.</summary>
+/// <param name="Status">Status code sent.</param>
+/// <param name="BodyBytes">Response body bytes sent.</param>
+/// <param name="Duration">Time from the first byte of the request to the end of the response.</param>
+/// <param name="RequestLine">The raw request line (<c>GET /x?y HTTP/1.1</c>).</param>
+/// <param name="Error">The app's exception, if it threw.</param>
+public sealed record RequestSummary(int Status, long BodyBytes, TimeSpan Duration, string RequestLine, Exception? Error);
