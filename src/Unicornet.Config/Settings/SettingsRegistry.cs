@@ -131,7 +131,7 @@ public static partial class SettingsRegistry
             flags: ["--http-parser"], meta: "STRING", validate: Validators.Choice("auto", "fast", "python"), na: "unicornet has one HTTP/1.x parser"),
 
         // Security
-        D("limit_request_line", SecSecurity, Int, 4094, "The longest request line accepted, in bytes. 0 or a value of 8190 and above means 8190.",
+        D("limit_request_line", SecSecurity, Int, 4094, "The longest request line accepted, in bytes. 0 means no limit; a negative value or one of 8190 and above means 8190.",
             flags: ["--limit-request-line"], meta: "INT", validate: Validators.LimitRequestLine),
         D("limit_request_fields", SecSecurity, Int, 100, "The most header fields a request may have. 0 or above 32768 means 32768.",
             flags: ["--limit-request-fields"], meta: "INT", validate: Validators.LimitRequestFields),

@@ -130,6 +130,7 @@ internal static class Validators
 
     public static object? LimitRequestLine(object? v)
     {
+        // 0 keeps its meaning "no limit"; negative values and values past the hard cap become the cap.
         int i = (int)v!;
         return i < 0 || i >= 8190 ? 8190 : i;
     }
