@@ -21,7 +21,7 @@ internal sealed class GunicornTextFormatter : ITextFormatter
         output.Write("] [");
         output.Write(LevelName(logEvent.Level));
         output.Write("] ");
-        logEvent.RenderMessage(output, CultureInfo.InvariantCulture);
+        MessageRenderer.Render(logEvent, output);
         output.Write('\n');
         if (logEvent.Exception is not null)
         {

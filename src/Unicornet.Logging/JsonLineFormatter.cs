@@ -27,7 +27,7 @@ internal sealed class JsonLineFormatter : ITextFormatter
             json.WriteString("level", GunicornTextFormatter.LevelName(logEvent.Level).ToLowerInvariant());
             json.WriteNumber("pid", Environment.ProcessId);
             json.WriteString("role", _role);
-            json.WriteString("message", logEvent.RenderMessage(CultureInfo.InvariantCulture));
+            json.WriteString("message", MessageRenderer.Render(logEvent));
             foreach (KeyValuePair<string, LogEventPropertyValue> p in logEvent.Properties)
             {
                 json.WritePropertyName(p.Key);

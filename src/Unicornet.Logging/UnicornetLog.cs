@@ -14,6 +14,7 @@ public sealed class UnicornetLog : ILog, IDisposable
     private readonly object _gate = new();
     private readonly LoggingLevelSwitch _level;
     private Logger _logger;
+    private Syslog.SyslogWriter? _syslog;
 
     /// <summary>Creates the log described by <paramref name="options"/>.</summary>
     public UnicornetLog(LogOptions options)
@@ -82,7 +83,14 @@ public sealed class UnicornetLog : ILog, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _logger.Dispose();
+    public void Dispose()
+    {
+        _logger.Dispose();
+        _syslog?.Dispose();
+    }
+
+    /// <summary>The syslog writer, when syslog is on (the access log reuses it unless disable_redirect_access_to_syslog).</summary>
+    public Syslog.SyslogWriter? SyslogWriter => _syslog;
 
     private Logger Build()
     {
@@ -91,6 +99,17 @@ public sealed class UnicornetLog : ILog, IDisposable
         cfg = Options.ErrorLog == "-"
             ? cfg.WriteTo.Console(formatter, standardErrorFromLevel: LogEventLevel.Verbose)
             : cfg.WriteTo.File(formatter, Options.ErrorLog, shared: true, flushToDiskInterval: null);
+        if (Options.Syslog)
+        {
+            _syslog ??= new Syslog.SyslogWriter(Unicornet.Logging.Syslog.SyslogAddress.Parse(Options.SyslogAddress), Options.SyslogFacility, Options.SyslogPrefix);
+            cfg = cfg.WriteTo.Sink(new Syslog.SyslogSink(_syslog));
+        }
+
+        if (Options.Statsd is not null)
+        {
+            cfg = cfg.WriteTo.Sink(new Metrics.LogMetricsSink(Options.Statsd));
+        }
+
         return cfg.CreateLogger();
     }
 }

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Measures unicornet beside its anchors (gunicorn 20.1 from Debian, Kestrel) in ONE interleaved
+# campaign, using the shared harness in ../../shared/bench (see its README), and prints the summary
+# with ratio columns ("x gunicorn-sync-w2", ...). Speed and memory goals live here, not in tests.
+#
+#   bench/run.sh                      # default: ka close big idle startup, 3 reps
+#   REPS=5 ONLY="ka close" bench/run.sh
+#
+# Needs: wrk, gunicorn, python3-gevent, h2load, curl (apt-get install -y wrk gunicorn python3-gevent nghttp2-client curl).
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+SHARED="${SHARED_BENCH:-$(cd "$ROOT/../shared/bench" 2>/dev/null && pwd || true)}"
+[[ -d "$SHARED" ]] || { echo "shared/bench not found beside the repository (set SHARED_BENCH)" >&2; exit 1; }
+
+OUT="${1:-$HERE/out/$(date +%Y%m%d-%H%M%S)}"
+mkdir -p "$OUT"
+
+dotnet build "$ROOT/src/Unicornet.Cli/Unicornet.Cli.csproj" -c Release -nologo -v q
+dotnet build "$ROOT/examples/HelloApp/HelloApp.csproj" -c Release -nologo -v q
+dotnet build "$ROOT/examples/MinimalApi/MinimalApi.csproj" -c Release -nologo -v q 2>/dev/null || true
+
+U="dotnet $ROOT/src/Unicornet.Cli/bin/Release/net10.0/unicornet.dll"
+HELLO="$ROOT/examples/HelloApp/bin/Release/net10.0/HelloApp.dll:App"
+# The benchmark measures the server, not the log: no access log, warnings only.
+COMMON="-b 127.0.0.1:{PORT} --log-level warning --no-control-socket"
+
+export EXTRA="${EXTRA:-unicornet-async-w2 unicornet-sync-w2 unicornet-gthread-w2t4}"
+export CMD_unicornet_async_w2="$U -k async -w 2 $COMMON $HELLO"
+export CMD_unicornet_sync_w2="$U -k sync -w 2 $COMMON $HELLO"
+export CMD_unicornet_gthread_w2t4="$U -k gthread -w 2 --threads 4 $COMMON $HELLO"
+export CMD_unicornet_kestrel_w2="$U -k kestrel -w 2 $COMMON $HELLO"
+export CMD_unicornet_kestrel_h2c_w2="$U -k kestrel -w 2 --http2-cleartext prior-knowledge --http-protocols h2 $COMMON $HELLO"
+export ANCHORS="${ANCHORS:-gunicorn-sync-w2 gunicorn-gevent-w2 kestrel-raw}"
+export ONLY="${ONLY:-ka close big idle startup}"
+export REPS="${REPS:-3}" BIG_REPS="${BIG_REPS:-1}" H2_REPS="${H2_REPS:-1}" STARTUP_RUNS="${STARTUP_RUNS:-5}" IDLE_REPS="${IDLE_REPS:-1}"
+
+"$SHARED/bench-all.sh" "$OUT"
+echo
+echo "summary: $OUT/summary.md"
