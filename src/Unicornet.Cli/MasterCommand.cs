@@ -64,7 +64,7 @@ internal static class MasterCommand
             return CheckApp(config);
         }
 
-        return Unicornet.Arbiter.MasterProcess.Run(config, () => new ConfigResolver(new ChildProcessCompiler(), new ConfigScriptRunner()).Resolve(request));
+        return Unicornet.Arbitration.MasterProcess.Run(config, () => new ConfigResolver(new ChildProcessCompiler(), new ConfigScriptRunner()).Resolve(request));
     }
 
     public static string Version =>
