@@ -1,0 +1,203 @@
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Unicornet.Http.Serving;
+
+namespace Unicornet.Hosting.Kestrel;
+
+/// <summary>
+/// Configures one Kestrel server for unicornet: limits, protocols, TLS and the inherited listeners.
+/// The listeners may arrive after Kestrel's options were created (a captured app that touched
+/// app.Urls resolves IServer before the gate opens), so whichever comes second applies them.
+/// </summary>
+internal sealed class KestrelBinder
+{
+    private readonly KestrelServingOptions _options;
+    private readonly IHttpServingEvents _events;
+    private readonly Action _lastRequest;
+    private readonly object _lock = new();
+    private KestrelServerOptions? _kestrel;
+    private IReadOnlyList<Socket>? _listeners;
+    private bool _bound;
+    private Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions? _https;
+
+    public KestrelBinder(KestrelServingOptions options, IHttpServingEvents events, Action lastRequest)
+    {
+        _options = options;
+        _events = events;
+        _lastRequest = lastRequest;
+    }
+
+    /// <summary>
+    /// Loads the certificate now, so a bad certfile/keyfile fails the worker at start with a clear
+    /// message instead of inside Kestrel's options.
+    /// </summary>
+    public void PrepareTls()
+    {
+        if (string.IsNullOrEmpty(_options.CertFile))
+        {
+            return;
+        }
+
+        try
+        {
+            _https = KestrelTls.Create(_options);
+        }
+        catch (Exception ex) when (ex is IOException or System.Security.Cryptography.CryptographicException or ArgumentException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"Cannot load the TLS certificate (certfile '{_options.CertFile}', keyfile '{_options.KeyFile}'): {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Adds unicornet's Kestrel configuration, events middleware and shutdown timeout to a host.</summary>
+    public void ConfigureServices(IServiceCollection services)
+    {
+        services.Configure<KestrelServerOptions>(Configure);
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(0, _options.GracefulTimeoutSeconds)));
+        services.AddSingleton<IStartupFilter>(new EventsStartupFilter(this));
+    }
+
+    /// <summary>Adds the events middleware in front of <paramref name="app"/>'s pipeline.</summary>
+    public void UseEvents(IApplicationBuilder app) =>
+        app.UseMiddleware<ServingEventsMiddleware>(_events, _options.KeepAliveSeconds <= 0, _lastRequest);
+
+    public void SetListeners(IReadOnlyList<Socket> listeners)
+    {
+        lock (_lock)
+        {
+            _listeners = listeners;
+            BindIfReady();
+        }
+    }
+
+    private void Configure(KestrelServerOptions kestrel)
+    {
+        // Drop the app's Kestrel:Endpoints section: it would open ports of its own next to ours.
+        kestrel.Configure(new ConfigurationBuilder().Build(), reloadOnChange: false);
+        kestrel.AddServerHeader = false;
+        ApplyLimits(kestrel.Limits);
+        lock (_lock)
+        {
+            _kestrel = kestrel;
+            BindIfReady();
+        }
+    }
+
+    private void BindIfReady()
+    {
+        if (_bound || _kestrel is null || _listeners is null)
+        {
+            return;
+        }
+
+        _bound = true;
+        bool tls = !string.IsNullOrEmpty(_options.CertFile);
+        HttpProtocols protocols = Protocols(tls);
+        if (tls && _https is null)
+        {
+            PrepareTls();
+        }
+
+        var https = _https;
+        foreach (Socket listener in _listeners)
+        {
+            _kestrel.ListenHandle((ulong)listener.Handle, listen =>
+            {
+                listen.Protocols = protocols;
+                if (https is not null)
+                {
+                    listen.UseHttps(https);
+                }
+            });
+        }
+    }
+
+    internal HttpProtocols Protocols(bool tls)
+    {
+        bool h1 = Contains("h1");
+        bool h2 = Contains("h2");
+        if (!h1 && !h2)
+        {
+            h1 = true;
+        }
+
+        if (tls)
+        {
+            return h1 && h2 ? HttpProtocols.Http1AndHttp2 : h2 ? HttpProtocols.Http2 : HttpProtocols.Http1;
+        }
+
+        // Without TLS there is no ALPN: h2c needs prior knowledge (Kestrel does not do the h2c Upgrade).
+        bool priorKnowledge = _options.Http2Cleartext is "prior-knowledge" or "both";
+        if (h2 && priorKnowledge)
+        {
+            return HttpProtocols.Http2;
+        }
+
+        if (h2 && !h1)
+        {
+            _options.Log?.Warning("http_protocols is h2 only, but the listener is plain HTTP and http2_cleartext is '{Mode}': serving HTTP/1.1", _options.Http2Cleartext);
+        }
+
+        return HttpProtocols.Http1;
+    }
+
+    private bool Contains(string protocol)
+    {
+        foreach (string p in _options.HttpProtocols)
+        {
+            if (string.Equals(p.Trim(), protocol, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void ApplyLimits(KestrelServerLimits limits)
+    {
+        int line = _options.LimitRequestLine <= 0 || _options.LimitRequestLine >= 8190 ? 8190 : _options.LimitRequestLine;
+        int fields = _options.LimitRequestFields <= 0 || _options.LimitRequestFields > 32768 ? 32768 : _options.LimitRequestFields;
+        int fieldSize = _options.LimitRequestFieldSize <= 0 ? 8190 : _options.LimitRequestFieldSize;
+
+        // Kestrel counts the request line with its CRLF and has no per-field limit for HTTP/1.x; its
+        // total header budget is kept at least at its default so a per-field limit never shrinks it.
+        limits.MaxRequestLineSize = line + 2;
+        limits.MaxRequestHeaderCount = fields;
+        int headerList = _options.Http2MaxHeaderListSize > 0 ? _options.Http2MaxHeaderListSize : 0;
+        limits.MaxRequestHeadersTotalSize = Math.Max(Math.Max(32 * 1024, fieldSize + 2), headerList);
+        if (_options.KeepAliveSeconds > 0)
+        {
+            limits.KeepAliveTimeout = TimeSpan.FromSeconds(_options.KeepAliveSeconds);
+        }
+
+        if (_options.HeaderReadTimeoutSeconds > 0)
+        {
+            limits.RequestHeadersTimeout = TimeSpan.FromSeconds(_options.HeaderReadTimeoutSeconds);
+        }
+
+        if (_options.WorkerConnections > 0)
+        {
+            limits.MaxConcurrentConnections = _options.WorkerConnections;
+        }
+
+        limits.Http2.MaxStreamsPerConnection = Math.Max(1, _options.Http2MaxConcurrentStreams);
+        limits.Http2.InitialStreamWindowSize = Math.Max(65535, _options.Http2InitialWindowSize);
+        limits.Http2.InitialConnectionWindowSize = Math.Max(limits.Http2.InitialConnectionWindowSize, limits.Http2.InitialStreamWindowSize);
+        limits.Http2.MaxFrameSize = Math.Clamp(_options.Http2MaxFrameSize, 16384, 16777215);
+        limits.Http2.MaxRequestHeaderFieldSize = Math.Max(fieldSize, 4096);
+    }
+
+    private sealed class EventsStartupFilter(KestrelBinder binder) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            binder.UseEvents(app);
+            next(app);
+        };
+    }
+}

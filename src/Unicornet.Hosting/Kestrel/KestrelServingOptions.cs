@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Logging;
+
+namespace Unicornet.Hosting.Kestrel;
+
+/// <summary>
+/// The settings the kestrel worker class needs, as plain values (the worker builds it from
+/// UnicornetConfig). Names follow the gunicorn settings they come from.
+/// </summary>
+public sealed record KestrelServingOptions
+{
+    /// <summary><c>http_protocols</c>: h1, h2, in order of preference.</summary>
+    public IReadOnlyList<string> HttpProtocols { get; init; } = ["h1"];
+
+    /// <summary><c>http2_cleartext</c>: off, prior-knowledge (h2c), upgrade or both.</summary>
+    public string Http2Cleartext { get; init; } = "off";
+
+    /// <summary><c>keepalive</c> seconds; 0 closes HTTP/1.x connections after each response.</summary>
+    public int KeepAliveSeconds { get; init; } = 2;
+
+    /// <summary><c>header_read_timeout</c> seconds (Kestrel's RequestHeadersTimeout).</summary>
+    public int HeaderReadTimeoutSeconds { get; init; } = 10;
+
+    /// <summary><c>graceful_timeout</c> seconds: how long a graceful stop lets in-flight requests finish.</summary>
+    public int GracefulTimeoutSeconds { get; init; } = 30;
+
+    /// <summary><c>worker_connections</c>: the most connections served at once.</summary>
+    public int WorkerConnections { get; init; } = 1000;
+
+    /// <summary><c>limit_request_line</c> (0 or ≥ 8190 means 8190).</summary>
+    public int LimitRequestLine { get; init; } = 4094;
+
+    /// <summary><c>limit_request_fields</c> (0 or > 32768 means 32768).</summary>
+    public int LimitRequestFields { get; init; } = 100;
+
+    /// <summary><c>limit_request_field_size</c> (≤ 0 means 8190).</summary>
+    public int LimitRequestFieldSize { get; init; } = 8190;
+
+    /// <summary><c>http2_max_concurrent_streams</c>.</summary>
+    public int Http2MaxConcurrentStreams { get; init; } = 100;
+
+    /// <summary><c>http2_initial_window_size</c> (Kestrel needs at least 65535).</summary>
+    public int Http2InitialWindowSize { get; init; } = 65535;
+
+    /// <summary><c>http2_max_frame_size</c>.</summary>
+    public int Http2MaxFrameSize { get; init; } = 16384;
+
+    /// <summary><c>http2_max_header_list_size</c> (0 = Kestrel's default).</summary>
+    public int Http2MaxHeaderListSize { get; init; } = 65536;
+
+    /// <summary><c>certfile</c>: PEM certificate (or a .pfx/.p12); TLS is on when set.</summary>
+    public string? CertFile { get; init; }
+
+    /// <summary><c>keyfile</c>: PEM private key (null: the key is in <see cref="CertFile"/>).</summary>
+    public string? KeyFile { get; init; }
+
+    /// <summary><c>ca_certs</c>: PEM bundle that client certificates must chain to.</summary>
+    public string? CaCerts { get; init; }
+
+    /// <summary><c>cert_reqs</c>: 0 no client certificate, 1 optional, 2 required.</summary>
+    public int CertReqs { get; init; }
+
+    /// <summary>
+    /// The addresses unicornet listens on, for logs only; Kestrel reports the real ones itself.
+    /// </summary>
+    public IReadOnlyList<string> BoundAddresses { get; init; } = [];
+
+    /// <summary>Minimum level for Microsoft.* categories in a plain-delegate host (captured apps keep their own logging config).</summary>
+    public LogLevel MicrosoftLogLevel { get; init; } = LogLevel.Warning;
+
+    /// <summary>Where Kestrel's and the host's warnings go; null drops them.</summary>
+    public ILog? Log { get; init; }
+}
