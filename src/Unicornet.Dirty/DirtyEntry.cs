@@ -1,19 +1,90 @@
+using Unicornet.Config;
+using Unicornet.Dirty.Apps;
+using Unicornet.Dirty.Arbiter;
+using Unicornet.Dirty.Config;
+using Unicornet.Dirty.Worker;
+using Unicornet.Logging;
+
 namespace Unicornet.Dirty;
 
 /// <summary>Entry points of the dirty arbiter and dirty worker processes.</summary>
 public static class DirtyEntry
 {
-    /// <summary>Runs the dirty arbiter (UNICORNET_ROLE=dirty-arbiter).</summary>
+    /// <summary>Runs the dirty arbiter (UNICORNET_ROLE=dirty-arbiter); returns its exit code.</summary>
     public static int RunArbiter(string[] args)
     {
-        Console.Error.WriteLine("unicornet: dirty arbiter is not built yet");
-        return 1;
+        if (LoadConfig("dirty arbiter") is not { } config)
+        {
+            return 1;
+        }
+
+        using UnicornetLog log = CreateLog(config, "dirty-arbiter");
+        try
+        {
+            config = DirtyConfigReader.BindHooks(config, log);
+            string socket = Environment.GetEnvironmentVariable(DirtyEnvironment.Socket) is { Length: > 0 } s
+                ? s
+                : Path.Combine(Directory.CreateTempSubdirectory("unicornet-dirty-").FullName, "arbiter.sock");
+            string? pidFile = Environment.GetEnvironmentVariable(DirtyEnvironment.PidFile) is { Length: > 0 } p ? p : null;
+            var host = new DirtyArbiterHost(config, log, socket, pidFile);
+            return host.RunAsync().GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            log.Exception(e, "Dirty arbiter failed");
+            return 1;
+        }
     }
 
-    /// <summary>Runs a dirty worker (UNICORNET_ROLE=dirty-worker).</summary>
+    /// <summary>Runs a dirty worker (UNICORNET_ROLE=dirty-worker); returns its exit code (3 when it could not boot).</summary>
     public static int RunWorker(string[] args)
     {
-        Console.Error.WriteLine("unicornet: dirty worker is not built yet");
-        return 1;
+        if (LoadConfig("dirty worker") is not { } config)
+        {
+            return 3;
+        }
+
+        using UnicornetLog log = CreateLog(config, "dirty-worker");
+        try
+        {
+            config = DirtyConfigReader.BindHooks(config, log);
+            int age = int.TryParse(Environment.GetEnvironmentVariable(DirtyEnvironment.Age), out int a) ? a : 0;
+            AppDirectory directory = AppDirectory.FromConfig(config);
+            var apps = new List<DirtyAppSpec>();
+            foreach (string id in (Environment.GetEnvironmentVariable(DirtyEnvironment.Apps) ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                apps.Add(directory.Resolve(id) ?? DirtyAppSpec.Parse(id));
+            }
+
+            return new DirtyWorkerHost(config, log, age, apps).RunAsync().GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            log.Exception(e, "Dirty worker failed");
+            return 3;
+        }
     }
+
+    private static UnicornetConfig? LoadConfig(string who)
+    {
+        string? path = Environment.GetEnvironmentVariable(DirtyEnvironment.Config);
+        if (string.IsNullOrEmpty(path))
+        {
+            Console.Error.WriteLine($"unicornet {who}: {DirtyEnvironment.Config} is not set; the master starts this process");
+            return null;
+        }
+
+        try
+        {
+            return DirtyConfigReader.Read(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            Console.Error.WriteLine($"unicornet {who}: cannot read the config snapshot {path}: {e.Message}");
+            return null;
+        }
+    }
+
+    private static UnicornetLog CreateLog(UnicornetConfig config, string role) =>
+        new(new LogOptions(config.ErrorLog, config.LogLevel, config.Get<bool>("log_json"), CaptureOutput: false, Role: role));
 }

@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Unicornet;
+using Unicornet.Dirty.Client;
+
+namespace DirtyModel;
+
+/// <summary>
+/// The HTTP side: request delegates that call <see cref="ModelApp"/> in the dirty pool through the
+/// process-wide <see cref="DirtyClient.Shared"/> (one multiplexed connection per HTTP worker).
+/// <c>GET /predict?x=1,2,...</c> (32 numbers; omitted = a fixed probe), <c>/nearest</c>,
+/// <c>/neighbours?k=5</c> (NDJSON, streamed as the dirty worker produces it), <c>/stats</c>.
+/// </summary>
+public static class Http
+{
+    /// <summary>The dirty app's name in <c>dirty_apps</c>.</summary>
+    public const string Model = "DirtyModel:DirtyModel.ModelApp";
+
+    /// <summary>The app to serve.</summary>
+    public static readonly RequestDelegate App = HandleAsync;
+
+    private static async Task HandleAsync(HttpContext context)
+    {
+        DirtyClient dirty = DirtyClient.Shared;
+        CancellationToken aborted = context.RequestAborted;
+        try
+        {
+            switch (context.Request.Path.Value)
+            {
+                case "/predict":
+                    await WriteJsonAsync(context, await dirty.ExecuteAsync<Prediction>(Model, "Predict", aborted, Features(context)));
+                    break;
+                case "/nearest":
+                    await WriteJsonAsync(context, await dirty.ExecuteAsync<Prediction>(Model, "Nearest", aborted, Features(context)));
+                    break;
+                case "/stats":
+                    await WriteJsonAsync(context, await dirty.ExecuteAsync<Dictionary<string, object>>(Model, "Stats", aborted));
+                    break;
+                case "/neighbours":
+                    int k = int.TryParse(context.Request.Query["k"], NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : 5;
+                    context.Response.ContentType = "application/x-ndjson";
+                    await foreach (Prediction? p in dirty.StreamAsync<Prediction>(Model, "Neighbours", new DirtyCallOptions { CancellationToken = aborted }, Features(context), k))
+                    {
+                        await context.Response.WriteAsync(JsonSerializer.Serialize(p) + "\n", aborted);
+                        await context.Response.Body.FlushAsync(aborted);
+                    }
+
+                    break;
+                default:
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    await context.Response.WriteAsync("try /predict, /nearest, /neighbours or /stats\n", aborted);
+                    break;
+            }
+        }
+        catch (DirtyException e) when (!context.Response.HasStarted)
+        {
+            context.Response.StatusCode = e is DirtyTimeoutException ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status503ServiceUnavailable;
+            await context.Response.WriteAsync(e.GetType().Name + ": " + e.Message + "\n", aborted);
+        }
+    }
+
+    private static float[] Features(HttpContext context)
+    {
+        string? x = context.Request.Query["x"];
+        if (string.IsNullOrEmpty(x))
+        {
+            return Enumerable.Range(0, ModelApp.Features).Select(i => (float)(i % 10)).ToArray();
+        }
+
+        return x.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+    }
+
+    private static Task WriteJsonAsync<T>(HttpContext context, T value)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(value) + "\n", context.RequestAborted);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using Unicornet.Dirty.Apps;
+using Unicornet.Dirty.Protocol;
+
+namespace Unicornet.Dirty.Arbiter;
+
+/// <summary>The dirty arbiter's record of one dirty worker process.</summary>
+internal sealed class WorkerHandle
+{
+    private long _lastSeen = Stopwatch.GetTimestamp();
+    private int _inFlight;
+
+    public WorkerHandle(int age, IReadOnlyList<DirtyAppSpec> apps, Process process)
+    {
+        Age = age;
+        Apps = apps;
+        Process = process;
+        Pid = process.Id;
+    }
+
+    public int Age { get; }
+
+    public int Pid { get; }
+
+    public IReadOnlyList<DirtyAppSpec> Apps { get; }
+
+    public Process Process { get; }
+
+    /// <summary>Set when the worker said HELLO.</summary>
+    public FrameConnection? Connection { get; set; }
+
+    /// <summary>Set when the worker finished loading its apps.</summary>
+    public bool Ready { get; set; }
+
+    /// <summary>Being stopped; gets no new calls and is not replaced.</summary>
+    public bool Retiring { get; set; }
+
+    /// <summary>For a HUP replacement: the old worker to retire once this one is ready.</summary>
+    public WorkerHandle? Replaces { get; set; }
+
+    /// <summary>When the worker was sent ABRT for silence (Stopwatch timestamp), 0 if never.</summary>
+    public long AbortSentAt { get; set; }
+
+    /// <summary>True once the exit was handled.</summary>
+    public bool Reaped { get; set; }
+
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    public TimeSpan Silence => Stopwatch.GetElapsedTime(Volatile.Read(ref _lastSeen));
+
+    public void Touch() => Volatile.Write(ref _lastSeen, Stopwatch.GetTimestamp());
+
+    public void AddInFlight(int delta) => Interlocked.Add(ref _inFlight, delta);
+
+    public bool Holds(DirtyAppSpec spec)
+    {
+        foreach (DirtyAppSpec a in Apps)
+        {
+            if (a.Id == spec.Id)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using Unicornet.Dirty.Client;
+using Unicornet.Dirty.Tests.Infrastructure;
+using Unicornet.Platform;
+
+namespace Unicornet.Dirty.Tests.Processes;
+
+/// <summary>Crashes, restarts, scaling and parent death, each on its own dirty arbiter.</summary>
+public sealed class LifecycleTests
+{
+    private const string Echo = TestConfig.EchoApp;
+
+    private static async Task<List<int>> ReadyPidsAsync(DirtyCluster cluster) =>
+        (await cluster.WorkersAsync()).Where(w => (string?)w["state"] == "ready").Select(w => (int)(long)w["pid"]!).ToList();
+
+    [Fact]
+    public async Task A_crashed_dirty_worker_is_replaced_with_the_same_apps_and_in_flight_calls_fail_typed()
+    {
+        await using DirtyCluster cluster = await DirtyCluster.StartAsync(workers: 2, threads: 2, apps: [Echo, TestConfig.LimitedApp]);
+        DirtyClient client = cluster.NewClient();
+        int limitedPid = await client.ExecuteAsync<int>(TestConfig.LimitedApp, "Pid");
+
+        // A call stuck in the worker we kill fails as "worker lost", not as a hang.
+        Task<string?> stuck = client.ExecuteAsync<string>(Echo, "BlockingSleep", 20000, "x");
+        await Task.Delay(300);
+        foreach (int pid in await ReadyPidsAsync(cluster))
+        {
+            Signals.Send(pid, Signals.SIGKILL);
+        }
+
+        await Should.ThrowAsync<DirtyWorkerLostException>(() => stuck.WaitAsync(TimeSpan.FromSeconds(20)));
+        await cluster.WaitReadyAsync(2);
+        List<int> fresh = await ReadyPidsAsync(cluster);
+        fresh.ShouldNotContain(limitedPid);
+        int newLimited = await client.ExecuteAsync<int>(TestConfig.LimitedApp, "Pid");
+        fresh.ShouldContain(newLimited);
+        (await client.ExecuteAsync<long>(Echo, "Add", 1, 1)).ShouldBe(2);
+        var apps = (await cluster.WorkersAsync()).Select(w => ((List<object?>)w["apps"]!).Count).OrderBy(c => c).ToList();
+        apps.ShouldBe([1, 2]); // one worker holds Echo only, the other Echo + Limited
+    }
+
+    [Fact]
+    public async Task A_worker_that_exits_from_an_action_is_replaced()
+    {
+        await using DirtyCluster cluster = await DirtyCluster.StartAsync(workers: 1, threads: 1, apps: [Echo]);
+        DirtyClient client = cluster.NewClient();
+        int before = await client.ExecuteAsync<int>(Echo, "Pid");
+        await Should.ThrowAsync<DirtyWorkerLostException>(() => client.ExecuteAsync<object>(Echo, "Crash"));
+        await cluster.WaitReadyAsync(1);
+        int after = await client.ExecuteAsync<int>(Echo, "Pid");
+        after.ShouldNotBe(before);
+        cluster.ReadLog().ShouldContain("died with code 42");
+    }
+
+    [Fact]
+    public async Task A_crashed_dirty_arbiter_is_restarted_by_the_supervisor_on_the_same_socket()
+    {
+        await using DirtyCluster cluster = await DirtyCluster.StartAsync(workers: 1, apps: [Echo]);
+        int oldArbiter = cluster.Supervisor.Pid!.Value;
+        List<int> oldWorkers = await ReadyPidsAsync(cluster);
+        Signals.Send(oldArbiter, Signals.SIGKILL);
+        ProcessKill.WaitGone(oldArbiter, TimeSpan.FromSeconds(10)).ShouldBeTrue();
+
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (!cluster.Supervisor.CheckAndRestart() && DateTime.UtcNow < until)
+        {
+            await Task.Delay(200);
+        }
+
+        cluster.Supervisor.Pid.ShouldNotBeNull();
+        cluster.Supervisor.Pid.ShouldNotBe(oldArbiter);
+        await cluster.WaitReadyAsync(1);
+        DirtyClient client = cluster.NewClient();
+        (await client.ExecuteAsync<long>(Echo, "Add", 20, 22)).ShouldBe(42);
+
+        // The orphaned workers of the killed arbiter notice their parent is gone and exit.
+        foreach (int pid in oldWorkers)
+        {
+            ProcessKill.WaitGone(pid, TimeSpan.FromSeconds(15)).ShouldBeTrue($"old dirty worker {pid} still alive");
+        }
+    }
+
+    [Fact]
+    public async Task Dirty_processes_exit_when_the_master_dies()
+    {
+        string procName = "dt-m-" + Guid.NewGuid().ToString("N")[..6];
+        ProcessStartInfo psi = DirtyCluster.HostStartInfo();
+        psi.Environment["UNICORNET_ROLE"] = FakeMaster.Role;
+        psi.Environment["DIRTY_TEST_PROCNAME"] = procName;
+        psi.RedirectStandardOutput = true;
+        using Process master = Process.Start(psi)!;
+        int arbiter = 0;
+        var workers = new List<int>();
+        try
+        {
+            Task<string?> line = master.StandardOutput.ReadLineAsync();
+            (await Task.WhenAny(line, Task.Delay(30000))).ShouldBe(line);
+            string[] parts = (await line)!.Split(' ');
+            arbiter = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+            using var client = new DirtyClient(parts[2], TimeSpan.FromSeconds(30));
+            var until = DateTime.UtcNow.AddSeconds(60);
+            while (DateTime.UtcNow < until)
+            {
+                try
+                {
+                    workers.Add(await client.ExecuteAsync<int>(Echo, "Pid"));
+                    break;
+                }
+                catch (DirtyException)
+                {
+                    await Task.Delay(200);
+                }
+            }
+
+            workers.Count.ShouldBe(1);
+            master.Kill();
+            master.WaitForExit(10000).ShouldBeTrue();
+            ProcessKill.WaitGone(arbiter, TimeSpan.FromSeconds(15)).ShouldBeTrue("the dirty arbiter outlived its master");
+            ProcessKill.WaitGone(workers[0], TimeSpan.FromSeconds(15)).ShouldBeTrue("the dirty worker outlived its master");
+        }
+        finally
+        {
+            if (!master.HasExited)
+            {
+                master.Kill();
+            }
+
+            ProcessKill.Kill(arbiter);
+            workers.ForEach(ProcessKill.Kill);
+        }
+    }
+
+    [Fact]
+    public async Task Ttin_ttou_and_manage_scale_the_pool_but_not_below_an_apps_minimum()
+    {
+        string limited2 = TestConfig.LimitedApp + ":2";
+        await using DirtyCluster cluster = await DirtyCluster.StartAsync(workers: 2, apps: [Echo, limited2]);
+        DirtyClient client = cluster.NewClient();
+
+        cluster.Supervisor.Signal(Signals.SIGTTIN);
+        await cluster.WaitReadyAsync(3);
+        (await cluster.WorkersAsync()).Count(w => ((List<object?>)w["apps"]!).Count == 1).ShouldBe(1); // the third gets only Echo
+
+        IReadOnlyDictionary<string, object?> added = await client.ManageAsync(add: true, 1);
+        added["spawned"].ShouldBe(1L);
+        await cluster.WaitReadyAsync(4);
+
+        IReadOnlyDictionary<string, object?> removed = await client.ManageAsync(add: false, 5);
+        removed["removed"].ShouldBe(2L); // both Echo-only workers go; LimitedApp:2 keeps two holders
+        ((string)removed["reason"]!).ShouldContain("minimum");
+        await cluster.WaitReadyAsync(2);
+
+        cluster.Supervisor.Signal(Signals.SIGTTOU);
+        await Task.Delay(1000);
+        await cluster.WaitReadyAsync(2);
+        int[] pids = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.ExecuteAsync<int>(TestConfig.LimitedApp, "Pid")));
+        pids.Distinct().Count().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Hup_replaces_every_dirty_worker_and_keeps_serving()
+    {
+        await using DirtyCluster cluster = await DirtyCluster.StartAsync(workers: 2, apps: [Echo, TestConfig.LimitedApp]);
+        DirtyClient client = cluster.NewClient();
+        List<int> before = await ReadyPidsAsync(cluster);
+        cluster.Supervisor.Signal(Signals.SIGHUP);
+        var until = DateTime.UtcNow.AddSeconds(60);
+        List<int> after = before;
+        while (DateTime.UtcNow < until)
+        {
+            (await client.ExecuteAsync<long>(Echo, "Add", 1, 1)).ShouldBe(2);
+            after = await ReadyPidsAsync(cluster);
+            if (after.Count == 2 && !after.Intersect(before).Any() && (await cluster.WorkersAsync()).Count == 2)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        after.Intersect(before).ShouldBeEmpty();
+        after.Count.ShouldBe(2);
+        (await client.ExecuteAsync<int>(TestConfig.LimitedApp, "Pid")).ShouldBeOneOf(after.ToArray());
+    }
+
+    [Fact]
+    public async Task A_new_dirty_arbiter_stops_a_stale_one_named_in_its_pid_file()
+    {
+        string procName = "dt-s-" + Guid.NewGuid().ToString("N")[..6];
+        await using DirtyCluster first = await DirtyCluster.StartAsync(workers: 1, apps: [Echo], procName: procName);
+        int stale = first.Supervisor.Pid!.Value;
+        File.ReadAllText(first.Supervisor.PidFilePath).Trim().ShouldBe(stale.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await using DirtyCluster second = await DirtyCluster.StartAsync(workers: 1, apps: [Echo], procName: procName);
+        ProcessKill.WaitGone(stale, TimeSpan.FromSeconds(10)).ShouldBeTrue();
+        File.ReadAllText(second.Supervisor.PidFilePath).Trim().ShouldBe(second.Supervisor.Pid!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Graceful_stop_lets_in_flight_calls_finish()
+    {
+        DirtyCluster cluster = await DirtyCluster.StartAsync(workers: 1, apps: [Echo], graceful: 10);
+        try
+        {
+            DirtyClient client = cluster.NewClient();
+            Task<string?> call = client.ExecuteAsync<string>(Echo, "SleepAsync", 1000, "done");
+            await Task.Delay(300);
+            int arbiter = cluster.Supervisor.Pid!.Value;
+            await cluster.Supervisor.StopAsync(graceful: true);
+            (await call.WaitAsync(TimeSpan.FromSeconds(20))).ShouldBe("done");
+            ProcessKill.Alive(arbiter).ShouldBeFalse();
+            File.Exists(cluster.Supervisor.PidFilePath).ShouldBeFalse();
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_silent_dirty_worker_is_killed_after_dirty_timeout_and_replaced()
+    {
+        await using DirtyCluster cluster = await DirtyCluster.StartAsync(workers: 1, apps: [Echo], timeout: 2);
+        int frozen = (await ReadyPidsAsync(cluster)).Single();
+        Signals.Send(frozen, 19); // SIGSTOP: no more heartbeats
+        try
+        {
+            ProcessKill.WaitGone(frozen, TimeSpan.FromSeconds(20)).ShouldBeTrue("the silent dirty worker was not killed");
+            await cluster.WaitReadyAsync(1, 60, frozen);
+            DirtyClient client = cluster.NewClient();
+            (await client.ExecuteAsync<int>(Echo, "Pid")).ShouldNotBe(frozen);
+            cluster.ReadLog().ShouldContain("DIRTY WORKER TIMEOUT");
+        }
+        finally
+        {
+            ProcessKill.Kill(frozen);
+        }
+    }
+
+    [Fact]
+    public async Task Dirty_threads_run_calls_really_in_parallel_on_one_worker()
+    {
+        // One dirty worker with 4 threads: 4 calls that each wait until 4 calls are inside at once
+        // can only all succeed if the worker runs them simultaneously (gunicorn runs one at a time).
+        await using DirtyCluster cluster = await DirtyCluster.StartAsync(workers: 1, threads: 4, apps: [Echo]);
+        DirtyClient client = cluster.NewClient();
+        bool[] met = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.ExecuteAsync<bool>(Echo, "Rendezvous", 4)));
+        met.ShouldAllBe(m => m);
+    }
+}
