@@ -6,6 +6,17 @@ namespace Unicornet.Http.Serving;
 public static class HttpServingLoops
 {
     /// <summary>The loop for <see cref="HttpServingOptions.WorkerClass"/> serving <paramref name="app"/>.</summary>
-    public static IHttpServingLoop Create(HttpServingOptions options, RequestDelegate app, IHttpServingEvents events) =>
-        throw new NotSupportedException($"worker class '{options?.WorkerClass}' has no serving loop yet");
+    public static IHttpServingLoop Create(HttpServingOptions options, RequestDelegate app, IHttpServingEvents events)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(events);
+        return options.WorkerClass.ToLowerInvariant() switch
+        {
+            "sync" => new SyncServingLoop(options, app, events),
+            "gthread" => new ConnectionServingLoop(options, app, events, limitRequests: true),
+            "async" => new ConnectionServingLoop(options, app, events, limitRequests: false),
+            _ => throw new NotSupportedException($"worker class '{options.WorkerClass}' has no serving loop"),
+        };
+    }
 }

@@ -1,0 +1,303 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Unicornet.Http.Parsing;
+using Unicornet.Http.Serving;
+
+namespace Unicornet.Http.Connection;
+
+/// <summary>
+/// One HTTP/1.x connection: reads request heads, runs the app for each request, writes responses, keeps the
+/// connection alive when allowed. Also the request's feature collection (one object, reused per request).
+/// </summary>
+internal sealed partial class Http1Connection : IDisposable
+{
+    private static long s_connectionIds;
+    private readonly ConnectionSettings _settings;
+    private readonly Socket? _socket;
+    private readonly RequestHead _head = new();
+    private readonly long _connectionNumber;
+    private Stream _stream;
+    private ConnectionInput _input = null!;
+    private RequestBodyReader _body = null!;
+    private DefaultHttpContext? _context;
+    private ProxyInfo? _proxyInfo;
+    private SslStream? _ssl;
+    private int _requestNumber;
+    private long _requestStart;
+    private volatile bool _closeRequested;
+    private volatile bool _aborted;
+
+    public Http1Connection(ConnectionSettings settings, Socket socket, bool blocking = false)
+    {
+        _settings = settings;
+        _socket = socket;
+        _stream = blocking ? new BlockingSocketStream(socket, () => Deadline) : new NetworkStream(socket, ownsSocket: true);
+        _connectionNumber = Interlocked.Increment(ref s_connectionIds);
+        RemoteEndPoint = SafeEndPoint(socket, remote: true);
+        LocalEndPoint = SafeEndPoint(socket, remote: false);
+    }
+
+    /// <summary>For tests and in-memory replay: a connection over any stream.</summary>
+    public Http1Connection(ConnectionSettings settings, Stream stream, EndPoint? remote, EndPoint? local)
+    {
+        _settings = settings;
+        _stream = stream;
+        _connectionNumber = Interlocked.Increment(ref s_connectionIds);
+        RemoteEndPoint = remote;
+        LocalEndPoint = local;
+    }
+
+    public EndPoint? RemoteEndPoint { get; }
+
+    public EndPoint? LocalEndPoint { get; }
+
+    /// <summary>Environment.TickCount64 after which the loop's ticker aborts the connection.</summary>
+    public long Deadline { get; private set; } = long.MaxValue;
+
+    /// <summary>Waiting for the next request with no byte of it received yet.</summary>
+    public bool IsIdle { get; private set; }
+
+    /// <summary>The app asked (via RequestStarting) that the worker stop after this request.</summary>
+    public bool StopRequested { get; private set; }
+
+    private bool PeerTrusted => RemoteEndPoint is not IPEndPoint ip || _settings.Parser.ForwardedAllowIps.Allows(ip.Address);
+
+    /// <summary>Finish the current request (if any) and close; idle connections close at once.</summary>
+    public void RequestClose()
+    {
+        _closeRequested = true;
+        if (IsIdle)
+        {
+            Abort();
+        }
+    }
+
+    /// <summary>Drops the connection now.</summary>
+    public void Abort()
+    {
+        if (_aborted)
+        {
+            return;
+        }
+
+        _aborted = true;
+        try
+        {
+            _socket?.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // already gone
+        }
+
+        try
+        {
+            _stream.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException)
+        {
+            // already gone
+        }
+
+        CancelRequestAborted();
+    }
+
+    public async Task RunAsync()
+    {
+        try
+        {
+            if (_settings.Options.Tls is SslServerAuthenticationOptions tls)
+            {
+                // The handshake runs on the connection's own task (never in the accept loop), under the header timeout.
+                Deadline = Environment.TickCount64 + _settings.HeaderTimeoutMs;
+                _ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
+                _stream = _ssl;
+                await _ssl.AuthenticateAsServerAsync(tls).ConfigureAwait(false);
+            }
+
+            _input = new ConnectionInput(_stream, _settings.MaxInputBuffer) { ZeroByteReads = _settings.DetectDisconnects };
+            _input.PeerClosed = OnPeerClosed;
+            _body = new RequestBodyReader(_input, _settings.Parser);
+            InitializeOutput();
+            bool first = true;
+            while (!_aborted)
+            {
+                if (!await ReadHeadAsync(first).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                first = false;
+                if (!await ProcessRequestAsync().ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or AuthenticationException or OperationCanceledException or InvalidOperationException)
+        {
+            // The peer went away, the TLS handshake failed or the connection was aborted: nothing to answer.
+        }
+        finally
+        {
+            Dispose();
+        }
+    }
+
+    /// <summary>Reads and parses the next head. False = the connection is done (clean close, timeout or bad request answered).</summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ReadHeadAsync(bool first)
+    {
+        bool proxyPending = first && _settings.Parser.ProxyProtocol != ProxyProtocolMode.Off;
+        bool started = _input.Length > 0;
+        if (started)
+        {
+            _requestStart = Stopwatch.GetTimestamp();
+            Deadline = Environment.TickCount64 + _settings.HeaderTimeoutMs;
+        }
+        else
+        {
+            IsIdle = true;
+            Deadline = Environment.TickCount64 + (first ? _settings.HeaderTimeoutMs : _settings.KeepAliveMs);
+            if (_closeRequested)
+            {
+                return false;
+            }
+        }
+
+        try
+        {
+            while (true)
+            {
+                bool eof = _input.IsEof && !_input.HasBackgroundFill;
+                if (_input.Length > 0 || eof)
+                {
+                    if (_input.Length == 0)
+                    {
+                        return false;
+                    }
+
+                    if (!started)
+                    {
+                        started = true;
+                        IsIdle = false;
+                        _requestStart = Stopwatch.GetTimestamp();
+                        Deadline = Environment.TickCount64 + _settings.HeaderTimeoutMs;
+                    }
+
+                    if (proxyPending)
+                    {
+                        IPAddress? peer = (RemoteEndPoint as IPEndPoint)?.Address;
+                        bool allowed = _settings.Parser.ProxyAllowIps.Allows(peer);
+                        if (ProxyProtocolParser.TryParse(_input.Span, eof, _settings.Parser.ProxyProtocol, allowed, out int proxyBytes, out ProxyInfo? info))
+                        {
+                            proxyPending = false;
+                            _proxyInfo = info;
+                            _input.Advance(proxyBytes);
+                            continue;
+                        }
+                    }
+                    else if (HttpRequestParser.TryParseHead(_input.Span, eof, _settings.Parser, PeerTrusted, _head, out int consumed))
+                    {
+                        _input.Advance(consumed);
+                        IsIdle = false;
+                        Deadline = long.MaxValue;
+                        return true;
+                    }
+                }
+
+                if (!await _input.FillAsync().ConfigureAwait(false) && _input.Length == 0)
+                {
+                    return false;
+                }
+            }
+        }
+        catch (HttpParseException ex)
+        {
+            IsIdle = false;
+            await RejectAsync(ex).ConfigureAwait(false);
+            return false;
+        }
+    }
+
+    private async ValueTask RejectAsync(HttpParseException ex)
+    {
+        if (ex.Status == 0 || _aborted)
+        {
+            return;
+        }
+
+        Deadline = Environment.TickCount64 + _settings.HeaderTimeoutMs;
+        string reason = ex.Error.ToString();
+        string text = "HTTP/1.1 " + ex.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) + " "
+            + Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(ex.Status)
+            + "\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: "
+            + reason.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\r\n\r\n" + reason;
+        try
+        {
+            await _stream.WriteAsync(Encoding.ASCII.GetBytes(text)).ConfigureAwait(false);
+            await _stream.FlushAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            // the client is gone
+        }
+
+        try
+        {
+            _settings.Events.RequestCompleted(CreateErrorContext(ex.Status), new RequestSummary(ex.Status, reason.Length, Stopwatch.GetElapsedTime(_requestStart), "-", ex));
+        }
+        catch (Exception)
+        {
+            // the worker's own reporting failed; the connection closes anyway
+        }
+    }
+
+    private DefaultHttpContext CreateErrorContext(int status)
+    {
+        var context = new DefaultHttpContext();
+        context.Response.StatusCode = status;
+        if (RemoteEndPoint is IPEndPoint ip)
+        {
+            context.Connection.RemoteIpAddress = ip.Address;
+            context.Connection.RemotePort = ip.Port;
+        }
+
+        return context;
+    }
+
+    private static EndPoint? SafeEndPoint(Socket socket, bool remote)
+    {
+        try
+        {
+            return remote ? socket.RemoteEndPoint : socket.LocalEndPoint;
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+    }
+
+    public void Dispose()
+    {
+        Deadline = long.MaxValue;
+        try
+        {
+            _stream.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException)
+        {
+            // closing anyway
+        }
+
+        _input?.Dispose();
+        ReleaseOutput();
+        _requestAbortedSource?.Dispose();
+        _requestAbortedSource = null;
+    }
+}

@@ -1,0 +1,125 @@
+namespace Unicornet.Http.Parsing;
+
+/// <summary>Byte classes of RFC 9110 used by the parser and the response writer.</summary>
+internal static class HttpChars
+{
+    private static readonly bool[] s_token = BuildToken();
+
+    public static bool IsToken(byte b) => s_token[b];
+
+    public static bool IsToken(ReadOnlySpan<byte> span)
+    {
+        if (span.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (byte b in span)
+        {
+            if (!s_token[b])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public static bool IsToken(string s)
+    {
+        if (s.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (char c in s)
+        {
+            if (c > 0x7F || !s_token[c])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Field-value bytes gunicorn refuses: CTLs other than HTAB, and DEL.</summary>
+    public static bool IsInvalidFieldByte(byte b) => (b < 0x20 && b != (byte)'\t') || b == 0x7F;
+
+    public static bool ContainsInvalidFieldByte(ReadOnlySpan<byte> span)
+    {
+        foreach (byte b in span)
+        {
+            if (IsInvalidFieldByte(b))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static ReadOnlySpan<byte> TrimSpTab(ReadOnlySpan<byte> span)
+    {
+        int start = 0;
+        int end = span.Length;
+        while (start < end && (span[start] == (byte)' ' || span[start] == (byte)'\t'))
+        {
+            start++;
+        }
+
+        while (end > start && (span[end - 1] == (byte)' ' || span[end - 1] == (byte)'\t'))
+        {
+            end--;
+        }
+
+        return span[start..end];
+    }
+
+    /// <summary>ASCII case-insensitive equality of a wire name with an upper-case literal.</summary>
+    public static bool EqualsUpper(ReadOnlySpan<byte> name, ReadOnlySpan<byte> upper)
+    {
+        if (name.Length != upper.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < name.Length; i++)
+        {
+            int b = name[i];
+            if (b is >= 'a' and <= 'z')
+            {
+                b -= 32;
+            }
+
+            if (b != upper[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool[] BuildToken()
+    {
+        bool[] table = new bool[256];
+        for (int c = '0'; c <= '9'; c++)
+        {
+            table[c] = true;
+        }
+
+        for (int c = 'a'; c <= 'z'; c++)
+        {
+            table[c] = true;
+            table[c - 32] = true;
+        }
+
+        foreach (char c in "!#$%&'*+-.^_`|~")
+        {
+            table[c] = true;
+        }
+
+        return table;
+    }
+}

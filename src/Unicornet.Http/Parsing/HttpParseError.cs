@@ -1,0 +1,54 @@
+namespace Unicornet.Http.Parsing;
+
+/// <summary>The request errors gunicorn's parser distinguishes (named after its exception classes).</summary>
+internal enum HttpParseError
+{
+    NoMoreData,
+    InvalidRequestLine,
+    InvalidRequestMethod,
+    InvalidHTTPVersion,
+    InvalidHeader,
+    InvalidHeaderName,
+    LimitRequestLine,
+    LimitRequestHeaders,
+    ObsoleteFolding,
+    InvalidSchemeHeaders,
+    ExpectationFailed,
+    UnsupportedTransferCoding,
+    InvalidProxyLine,
+    InvalidProxyHeader,
+    ForbiddenProxyRequest,
+    InvalidChunkSize,
+    InvalidChunkExtension,
+    ChunkMissingTerminator,
+    RequestBodyTooLarge,
+}
+
+/// <summary>A malformed request (or body). <see cref="Status"/> is what goes back to the client; 0 = close silently.</summary>
+internal sealed class HttpParseException : IOException
+{
+    public HttpParseException(HttpParseError error, string detail = "")
+        : base(detail.Length == 0 ? error.ToString() : error.ToString() + ": " + detail)
+    {
+        Error = error;
+    }
+
+    public HttpParseError Error { get; }
+
+    /// <summary>
+    /// gunicorn's WSGI mapping: 400 for parse errors (also over-long request lines and, unlike gunicorn's 500,
+    /// PROXY v2 framing errors), 431 header limits, 417, 501, 403; the IOError family (EOF, chunk framing)
+    /// closes the connection without a response.
+    /// </summary>
+    public int Status => Error switch
+    {
+        HttpParseError.LimitRequestHeaders => 431,
+        HttpParseError.ExpectationFailed => 417,
+        HttpParseError.UnsupportedTransferCoding => 501,
+        HttpParseError.ForbiddenProxyRequest => 403,
+        HttpParseError.RequestBodyTooLarge => 413,
+        HttpParseError.NoMoreData or HttpParseError.InvalidChunkSize or HttpParseError.InvalidChunkExtension
+            or HttpParseError.ChunkMissingTerminator => 0,
+        _ => 400,
+    };
+}

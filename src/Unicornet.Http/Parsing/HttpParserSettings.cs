@@ -1,0 +1,112 @@
+using Unicornet.Http.Serving;
+
+namespace Unicornet.Http.Parsing;
+
+/// <summary>The parser's view of the settings, normalised the way gunicorn normalises them.</summary>
+internal sealed class HttpParserSettings
+{
+    private const int MaxRequestLine = 8190;
+    private const int MaxHeaders = 32768;
+    private const int DefaultMaxFieldSize = 8190;
+
+    public HttpParserSettings(HttpServingOptions options)
+    {
+        int line = options.LimitRequestLine;
+        LimitRequestLine = line < 0 || line >= MaxRequestLine ? MaxRequestLine : line;
+        int fields = options.LimitRequestFields;
+        LimitRequestFields = fields <= 0 || fields > MaxHeaders ? MaxHeaders : fields;
+        int size = options.LimitRequestFieldSize;
+        LimitRequestFieldSize = size <= 0 ? DefaultMaxFieldSize : size;
+        MaxHeaderBuffer = (LimitRequestFields * (LimitRequestFieldSize + 2)) + 4;
+        PermitObsoleteFolding = options.PermitObsoleteFolding;
+        StripHeaderSpaces = options.StripHeaderSpaces;
+        PermitUnconventionalMethod = options.PermitUnconventionalHttpMethod;
+        PermitUnconventionalVersion = options.PermitUnconventionalHttpVersion;
+        CasefoldMethod = options.CasefoldHttpMethod;
+        HeaderMap = options.HeaderMap.ToLowerInvariant() switch
+        {
+            "dangerous" => HeaderMapPolicy.Dangerous,
+            "refuse" => HeaderMapPolicy.Refuse,
+            _ => HeaderMapPolicy.Drop,
+        };
+
+        var scheme = new List<KeyValuePair<string, string>>();
+        foreach (KeyValuePair<string, string> pair in options.SecureSchemeHeaders)
+        {
+            scheme.Add(new KeyValuePair<string, string>(pair.Key.ToUpperInvariant(), pair.Value));
+        }
+
+        SecureSchemeHeaders = scheme.ToArray();
+        var forwarders = new List<string>();
+        foreach (string name in options.ForwarderHeaders)
+        {
+            if (name == "*")
+            {
+                AllForwarderHeaders = true;
+            }
+
+            forwarders.Add(name.ToUpperInvariant());
+        }
+
+        ForwarderHeaders = forwarders.ToArray();
+        ForwardedAllowIps = new IpAllowList(options.ForwardedAllowIps);
+        ProxyAllowIps = new IpAllowList(options.ProxyAllowIps);
+        ProxyProtocol = options.ProxyProtocol.ToLowerInvariant() switch
+        {
+            "v1" => ProxyProtocolMode.V1,
+            "v2" => ProxyProtocolMode.V2,
+            "auto" or "true" => ProxyProtocolMode.Auto,
+            _ => ProxyProtocolMode.Off,
+        };
+    }
+
+    /// <summary>0 = unlimited.</summary>
+    public int LimitRequestLine { get; }
+
+    public int LimitRequestFields { get; }
+
+    public int LimitRequestFieldSize { get; }
+
+    public int MaxHeaderBuffer { get; }
+
+    public bool PermitObsoleteFolding { get; }
+
+    public bool StripHeaderSpaces { get; }
+
+    public bool PermitUnconventionalMethod { get; }
+
+    public bool PermitUnconventionalVersion { get; }
+
+    public bool CasefoldMethod { get; }
+
+    public HeaderMapPolicy HeaderMap { get; }
+
+    /// <summary>Upper-cased header name → value meaning https.</summary>
+    public KeyValuePair<string, string>[] SecureSchemeHeaders { get; }
+
+    /// <summary>Upper-cased names.</summary>
+    public string[] ForwarderHeaders { get; }
+
+    public bool AllForwarderHeaders { get; }
+
+    public IpAllowList ForwardedAllowIps { get; }
+
+    public IpAllowList ProxyAllowIps { get; }
+
+    public ProxyProtocolMode ProxyProtocol { get; }
+}
+
+internal enum HeaderMapPolicy
+{
+    Drop,
+    Refuse,
+    Dangerous,
+}
+
+internal enum ProxyProtocolMode
+{
+    Off,
+    V1,
+    V2,
+    Auto,
+}

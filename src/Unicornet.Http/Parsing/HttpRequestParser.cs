@@ -1,0 +1,558 @@
+using System.Text;
+
+namespace Unicornet.Http.Parsing;
+
+/// <summary>
+/// gunicorn 26's HTTP/1.x request-head rules over a contiguous buffer. Stateless: the caller re-runs it on the
+/// grown buffer until it reports a complete head, so the result never depends on how the bytes were chunked.
+/// </summary>
+internal static class HttpRequestParser
+{
+    /// <summary>
+    /// Parses the head at the start of <paramref name="data"/>. Returns false when more bytes are needed (after
+    /// applying every limit that can already be decided); throws <see cref="HttpParseException"/> for a bad request.
+    /// </summary>
+    public static bool TryParseHead(ReadOnlySpan<byte> data, bool eof, HttpParserSettings settings, bool trusted, RequestHead head, out int consumed)
+    {
+        consumed = 0;
+        int limit = settings.LimitRequestLine;
+        int lineEnd = data.IndexOf("\r\n"u8);
+        if (lineEnd < 0)
+        {
+            if (limit > 0 && data.Length - 2 > limit)
+            {
+                throw new HttpParseException(HttpParseError.LimitRequestLine);
+            }
+
+            if (eof)
+            {
+                throw new HttpParseException(HttpParseError.NoMoreData);
+            }
+
+            return false;
+        }
+
+        if (limit > 0 && lineEnd > limit)
+        {
+            throw new HttpParseException(HttpParseError.LimitRequestLine);
+        }
+
+        ReadOnlySpan<byte> line = data[..lineEnd];
+        ReadOnlySpan<byte> rest = data[(lineEnd + 2)..];
+        int blockLength;
+        int restConsumed;
+        if (rest.Length >= 2 && rest[0] == (byte)'\r' && rest[1] == (byte)'\n')
+        {
+            blockLength = 0;
+            restConsumed = 2;
+        }
+        else
+        {
+            int idx = rest.IndexOf("\r\n\r\n"u8);
+            if (idx < 0)
+            {
+                // gunicorn reads and judges the request line before waiting for the headers.
+                ParseRequestLine(line, settings, head, materialize: false);
+                if (rest.Length > settings.MaxHeaderBuffer)
+                {
+                    throw new HttpParseException(HttpParseError.LimitRequestHeaders, "max buffer headers");
+                }
+
+                if (eof)
+                {
+                    throw new HttpParseException(HttpParseError.NoMoreData);
+                }
+
+                return false;
+            }
+
+            blockLength = idx;
+            restConsumed = idx + 4;
+        }
+
+        head.Reset();
+        ParseRequestLine(line, settings, head, materialize: true);
+        ParseHeaders(rest[..blockLength], settings, trusted, head, fromTrailer: false);
+        SetBodyFraming(head);
+        consumed = lineEnd + 2 + restConsumed;
+        return true;
+    }
+
+    /// <summary>Parses a chunked body's trailer block (without its final CRLF CRLF).</summary>
+    public static void ParseTrailers(ReadOnlySpan<byte> block, HttpParserSettings settings, RequestHead head) =>
+        ParseHeaders(block, settings, trusted: false, head, fromTrailer: true);
+
+    private static void ParseRequestLine(ReadOnlySpan<byte> line, HttpParserSettings settings, RequestHead head, bool materialize)
+    {
+        int sp1 = line.IndexOf((byte)' ');
+        if (sp1 < 0)
+        {
+            throw new HttpParseException(HttpParseError.InvalidRequestLine);
+        }
+
+        ReadOnlySpan<byte> method = line[..sp1];
+        ReadOnlySpan<byte> afterMethod = line[(sp1 + 1)..];
+        int sp2 = afterMethod.IndexOf((byte)' ');
+        if (sp2 < 0)
+        {
+            throw new HttpParseException(HttpParseError.InvalidRequestLine);
+        }
+
+        ReadOnlySpan<byte> uri = afterMethod[..sp2];
+        ReadOnlySpan<byte> version = afterMethod[(sp2 + 1)..];
+
+        if (!settings.PermitUnconventionalMethod)
+        {
+            foreach (byte b in method)
+            {
+                if ((b >= 'a' && b <= 'z') || b == '#')
+                {
+                    throw new HttpParseException(HttpParseError.InvalidRequestMethod);
+                }
+            }
+
+            if (method.Length < 3 || method.Length > 20)
+            {
+                throw new HttpParseException(HttpParseError.InvalidRequestMethod);
+            }
+        }
+
+        if (!HttpChars.IsToken(method))
+        {
+            throw new HttpParseException(HttpParseError.InvalidRequestMethod);
+        }
+
+        if (uri.IsEmpty)
+        {
+            throw new HttpParseException(HttpParseError.InvalidRequestLine);
+        }
+
+        bool isOptions = MethodEquals(method, "OPTIONS"u8, settings.CasefoldMethod);
+        bool isConnect = MethodEquals(method, "CONNECT"u8, settings.CasefoldMethod);
+        bool asterisk = uri.Length == 1 && uri[0] == (byte)'*';
+        if (asterisk && !isOptions)
+        {
+            throw new HttpParseException(HttpParseError.InvalidRequestLine);
+        }
+
+        if (!isConnect && !asterisk && uri[0] != (byte)'/' && uri.IndexOf("://"u8) < 0)
+        {
+            throw new HttpParseException(HttpParseError.InvalidRequestLine);
+        }
+
+        if (!UriSplitter.TrySplit(uri, out Range path, out Range query, out Range fragment, out _))
+        {
+            throw new HttpParseException(HttpParseError.InvalidRequestLine);
+        }
+
+        if (version.Length != 8 || !version.StartsWith("HTTP/"u8) || version[6] != (byte)'.'
+            || !char.IsAsciiDigit((char)version[5]) || !char.IsAsciiDigit((char)version[7]))
+        {
+            throw new HttpParseException(HttpParseError.InvalidHTTPVersion);
+        }
+
+        int major = version[5] - '0';
+        int minor = version[7] - '0';
+        if (major != 1 && !settings.PermitUnconventionalVersion)
+        {
+            throw new HttpParseException(HttpParseError.InvalidHTTPVersion);
+        }
+
+        if (!materialize)
+        {
+            return;
+        }
+
+        head.Method = MethodString(method, settings.CasefoldMethod);
+        head.RawTarget = Encoding.Latin1.GetString(uri);
+        head.Path = Slice(head.RawTarget, path);
+        head.Query = Slice(head.RawTarget, query);
+        head.Fragment = Slice(head.RawTarget, fragment);
+        head.VersionMajor = major;
+        head.VersionMinor = minor;
+    }
+
+    private static string Slice(string s, Range range)
+    {
+        (int offset, int length) = range.GetOffsetAndLength(s.Length);
+        return length == 0 ? "" : offset == 0 && length == s.Length ? s : s.Substring(offset, length);
+    }
+
+    private static bool MethodEquals(ReadOnlySpan<byte> method, ReadOnlySpan<byte> upper, bool casefold) =>
+        casefold ? HttpChars.EqualsUpper(method, upper) : method.SequenceEqual(upper);
+
+    private static string MethodString(ReadOnlySpan<byte> method, bool casefold)
+    {
+        if (casefold)
+        {
+            Span<byte> upper = stackalloc byte[method.Length];
+            for (int i = 0; i < method.Length; i++)
+            {
+                byte b = method[i];
+                upper[i] = b is >= (byte)'a' and <= (byte)'z' ? (byte)(b - 32) : b;
+            }
+
+            return MethodString(upper, casefold: false);
+        }
+
+        return method switch
+        {
+            _ when method.SequenceEqual("GET"u8) => "GET",
+            _ when method.SequenceEqual("POST"u8) => "POST",
+            _ when method.SequenceEqual("HEAD"u8) => "HEAD",
+            _ when method.SequenceEqual("PUT"u8) => "PUT",
+            _ when method.SequenceEqual("DELETE"u8) => "DELETE",
+            _ when method.SequenceEqual("OPTIONS"u8) => "OPTIONS",
+            _ when method.SequenceEqual("PATCH"u8) => "PATCH",
+            _ when method.SequenceEqual("CONNECT"u8) => "CONNECT",
+            _ => Encoding.Latin1.GetString(method),
+        };
+    }
+
+    private static void ParseHeaders(ReadOnlySpan<byte> block, HttpParserSettings settings, bool trusted, RequestHead head, bool fromTrailer)
+    {
+        List<KeyValuePair<string, string>> target = fromTrailer ? head.Trailers : head.Headers;
+        int fieldLimit = settings.LimitRequestFieldSize;
+        bool seenHost = false;
+        bool seenContentType = false;
+        bool schemeSet = false;
+        bool applyForwarding = trusted && !fromTrailer;
+        int pos = 0;
+        bool more = block.Length > 0;
+        while (more)
+        {
+            if (target.Count >= settings.LimitRequestFields)
+            {
+                throw new HttpParseException(HttpParseError.LimitRequestHeaders, "limit request headers fields");
+            }
+
+            ReadOnlySpan<byte> line = NextLine(block, ref pos, ref more);
+            int headerLength = line.Length + 2;
+            int colon = line.IndexOf((byte)':');
+            if (colon <= 0)
+            {
+                throw new HttpParseException(HttpParseError.InvalidHeader);
+            }
+
+            ReadOnlySpan<byte> name = line[..colon];
+            if (settings.StripHeaderSpaces)
+            {
+                name = name.TrimEnd(" \t"u8);
+            }
+
+            if (!HttpChars.IsToken(name))
+            {
+                throw new HttpParseException(HttpParseError.InvalidHeaderName);
+            }
+
+            if (fromTrailer && IsForbiddenTrailer(name))
+            {
+                throw new HttpParseException(HttpParseError.InvalidHeaderName, "forbidden trailer");
+            }
+
+            ReadOnlySpan<byte> value = HttpChars.TrimSpTab(line[(colon + 1)..]);
+            string? folded = null;
+            while (more && pos < block.Length && (block[pos] == (byte)' ' || block[pos] == (byte)'\t'))
+            {
+                if (!settings.PermitObsoleteFolding)
+                {
+                    throw new HttpParseException(HttpParseError.ObsoleteFolding);
+                }
+
+                ReadOnlySpan<byte> continuation = NextLine(block, ref pos, ref more);
+                headerLength += continuation.Length + 2;
+                if (headerLength > fieldLimit)
+                {
+                    throw new HttpParseException(HttpParseError.LimitRequestHeaders, "limit request headers fields size");
+                }
+
+                folded = (folded ?? Encoding.Latin1.GetString(value)) + " " + Encoding.Latin1.GetString(HttpChars.TrimSpTab(continuation));
+            }
+
+            if (folded is null ? HttpChars.ContainsInvalidFieldByte(value) : ContainsInvalidFieldChar(folded))
+            {
+                throw new HttpParseException(HttpParseError.InvalidHeader);
+            }
+
+            if (headerLength > fieldLimit)
+            {
+                throw new HttpParseException(HttpParseError.LimitRequestHeaders, "limit request headers fields size");
+            }
+
+            // Singleton fields (RFC 9110 5.3): a repeat is ambiguous.
+            if (HttpChars.EqualsUpper(name, "HOST"u8))
+            {
+                if (seenHost)
+                {
+                    throw new HttpParseException(HttpParseError.InvalidHeader, "duplicate Host");
+                }
+
+                seenHost = true;
+            }
+            else if (HttpChars.EqualsUpper(name, "CONTENT-TYPE"u8))
+            {
+                if (seenContentType)
+                {
+                    throw new HttpParseException(HttpParseError.InvalidHeader, "duplicate Content-Type");
+                }
+
+                seenContentType = true;
+            }
+            else if (!fromTrailer && HttpChars.EqualsUpper(name, "EXPECT"u8))
+            {
+                bool isContinue = folded is null
+                    ? HttpChars.EqualsUpper(value, "100-CONTINUE"u8)
+                    : string.Equals(folded, "100-continue", StringComparison.OrdinalIgnoreCase);
+                if (!isContinue)
+                {
+                    throw new HttpParseException(HttpParseError.ExpectationFailed);
+                }
+
+                if (head.VersionMajor > 1 || (head.VersionMajor == 1 && head.VersionMinor >= 1))
+                {
+                    head.ExpectContinue = true;
+                }
+            }
+
+            string? valueString = folded;
+            if (applyForwarding)
+            {
+                foreach (KeyValuePair<string, string> pair in settings.SecureSchemeHeaders)
+                {
+                    if (NameEquals(name, pair.Key))
+                    {
+                        valueString ??= Encoding.Latin1.GetString(value);
+                        string scheme = valueString == pair.Value ? "https" : "http";
+                        if (schemeSet)
+                        {
+                            if (scheme != head.HeaderScheme)
+                            {
+                                throw new HttpParseException(HttpParseError.InvalidSchemeHeaders);
+                            }
+                        }
+                        else
+                        {
+                            schemeSet = true;
+                            head.HeaderScheme = scheme;
+                        }
+                    }
+                }
+            }
+
+            if (name.Contains((byte)'_'))
+            {
+                bool forwarded = applyForwarding && (settings.AllForwarderHeaders || IsListed(name, settings.ForwarderHeaders));
+                if (!forwarded && settings.HeaderMap != HeaderMapPolicy.Dangerous)
+                {
+                    if (settings.HeaderMap == HeaderMapPolicy.Drop)
+                    {
+                        continue;
+                    }
+
+                    throw new HttpParseException(HttpParseError.InvalidHeaderName, "underscore in header name");
+                }
+            }
+
+            valueString ??= value.IsEmpty ? "" : Encoding.Latin1.GetString(value);
+            target.Add(new KeyValuePair<string, string>(KnownHeaderNames.Get(name), valueString));
+        }
+    }
+
+    private static ReadOnlySpan<byte> NextLine(ReadOnlySpan<byte> block, ref int pos, ref bool more)
+    {
+        ReadOnlySpan<byte> remaining = block[pos..];
+        int crlf = remaining.IndexOf("\r\n"u8);
+        if (crlf < 0)
+        {
+            pos = block.Length;
+            more = false;
+            return remaining;
+        }
+
+        pos += crlf + 2;
+        return remaining[..crlf];
+    }
+
+    private static bool ContainsInvalidFieldChar(string value)
+    {
+        foreach (char c in value)
+        {
+            if ((c < 0x20 && c != '\t') || c == 0x7F)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsForbiddenTrailer(ReadOnlySpan<byte> name) =>
+        HttpChars.EqualsUpper(name, "HOST"u8) || HttpChars.EqualsUpper(name, "CONTENT-LENGTH"u8)
+        || HttpChars.EqualsUpper(name, "TRANSFER-ENCODING"u8) || HttpChars.EqualsUpper(name, "TRAILER"u8)
+        || HttpChars.EqualsUpper(name, "AUTHORIZATION"u8) || HttpChars.EqualsUpper(name, "TE"u8);
+
+    private static bool NameEquals(ReadOnlySpan<byte> name, string upper)
+    {
+        if (name.Length != upper.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < name.Length; i++)
+        {
+            int b = name[i];
+            if (b is >= 'a' and <= 'z')
+            {
+                b -= 32;
+            }
+
+            if (b != upper[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsListed(ReadOnlySpan<byte> name, string[] upperNames)
+    {
+        foreach (string candidate in upperNames)
+        {
+            if (NameEquals(name, candidate))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>gunicorn's set_body_reader and the first-Connection-header rule.</summary>
+    private static void SetBodyFraming(RequestHead head)
+    {
+        bool chunked = false;
+        string? contentLength = null;
+        bool connectionSeen = false;
+        foreach (KeyValuePair<string, string> header in head.Headers)
+        {
+            string name = header.Key;
+            if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                if (contentLength is not null)
+                {
+                    throw new HttpParseException(HttpParseError.InvalidHeader, "duplicate Content-Length");
+                }
+
+                contentLength = header.Value;
+            }
+            else if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
+            {
+                foreach (Range part in header.Value.AsSpan().Split(','))
+                {
+                    ReadOnlySpan<char> coding = TrimPythonWhitespace(header.Value.AsSpan()[part]);
+                    if (coding.Equals("chunked", StringComparison.OrdinalIgnoreCase))
+                    {
+                        if (chunked)
+                        {
+                            throw new HttpParseException(HttpParseError.InvalidHeader, "chunked twice");
+                        }
+
+                        chunked = true;
+                    }
+                    else if (coding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+                    {
+                        if (chunked)
+                        {
+                            throw new HttpParseException(HttpParseError.InvalidHeader, "identity after chunked");
+                        }
+                    }
+                    else if (coding.Equals("gzip", StringComparison.OrdinalIgnoreCase)
+                        || coding.Equals("deflate", StringComparison.OrdinalIgnoreCase)
+                        || coding.Equals("compress", StringComparison.OrdinalIgnoreCase))
+                    {
+                        if (chunked)
+                        {
+                            throw new HttpParseException(HttpParseError.InvalidHeader, "coding after chunked");
+                        }
+
+                        head.MustClose = true;
+                    }
+                    else
+                    {
+                        throw new HttpParseException(HttpParseError.UnsupportedTransferCoding);
+                    }
+                }
+            }
+            else if (!connectionSeen && name.Equals("Connection", StringComparison.OrdinalIgnoreCase))
+            {
+                connectionSeen = true;
+                ReadOnlySpan<char> v = header.Value.AsSpan().Trim(" \t");
+                if (v.Equals("close", StringComparison.OrdinalIgnoreCase))
+                {
+                    head.ConnectionClose = true;
+                }
+                else if (v.Equals("keep-alive", StringComparison.OrdinalIgnoreCase))
+                {
+                    head.ConnectionClose = false;
+                }
+            }
+        }
+
+        if (chunked)
+        {
+            if (head.VersionMajor < 1 || (head.VersionMajor == 1 && head.VersionMinor < 1))
+            {
+                throw new HttpParseException(HttpParseError.InvalidHeader, "chunked on HTTP/1.0");
+            }
+
+            if (contentLength is not null)
+            {
+                throw new HttpParseException(HttpParseError.InvalidHeader, "Content-Length with chunked");
+            }
+
+            head.Chunked = true;
+            return;
+        }
+
+        if (contentLength is not null)
+        {
+            long length = 0;
+            if (contentLength.Length == 0)
+            {
+                throw new HttpParseException(HttpParseError.InvalidHeader, "Content-Length");
+            }
+
+            foreach (char c in contentLength)
+            {
+                if (!char.IsAsciiDigit(c) || length > (long.MaxValue - 9) / 10)
+                {
+                    throw new HttpParseException(HttpParseError.InvalidHeader, "Content-Length");
+                }
+
+                length = (length * 10) + (c - '0');
+            }
+
+            head.ContentLength = length;
+        }
+    }
+
+    private static ReadOnlySpan<char> TrimPythonWhitespace(ReadOnlySpan<char> s)
+    {
+        int start = 0;
+        int end = s.Length;
+        while (start < end && IsPythonSpace(s[start]))
+        {
+            start++;
+        }
+
+        while (end > start && IsPythonSpace(s[end - 1]))
+        {
+            end--;
+        }
+
+        return s[start..end];
+    }
+
+    private static bool IsPythonSpace(char c) => c is ' ' or '\t' or '\n' or '\r' or '\v' or '\f' or (>= '\x1c' and <= '\x1f') or '\x85' or '\xa0';
+}

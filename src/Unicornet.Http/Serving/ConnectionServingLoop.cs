@@ -1,0 +1,188 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Http;
+using Unicornet.Http.Connection;
+
+namespace Unicornet.Http.Serving;
+
+/// <summary>
+/// The gthread and async worker classes: async accept on every listener, many connections per process (capped
+/// at <c>worker_connections</c>: accepting pauses at the cap), keep-alive, and a one-second heartbeat that calls
+/// <see cref="IHttpServingEvents.Tick"/> and enforces header-read and keep-alive deadlines. Idle connections hold
+/// no thread: they are a pending socket read and a pooled buffer. gthread additionally limits the requests
+/// running at once to <c>threads</c>.
+/// </summary>
+internal sealed class ConnectionServingLoop : IHttpServingLoop
+{
+    private readonly HttpServingOptions _options;
+    private readonly RequestDelegate _app;
+    private readonly IHttpServingEvents _events;
+    private readonly bool _limitRequests;
+    private readonly ConcurrentDictionary<Http1Connection, byte> _connections = new();
+
+    public ConnectionServingLoop(HttpServingOptions options, RequestDelegate app, IHttpServingEvents events, bool limitRequests)
+    {
+        _options = options;
+        _app = app;
+        _events = events;
+        _limitRequests = limitRequests;
+    }
+
+    /// <summary>Open connections (for tests and diagnostics).</summary>
+    public int ConnectionCount => _connections.Count;
+
+    public async Task RunAsync(IReadOnlyList<Socket> listeners, CancellationToken graceful, CancellationToken immediate)
+    {
+        using var gate = _limitRequests ? new SemaphoreSlim(Math.Max(1, _options.Threads)) : null;
+        var settings = new ConnectionSettings(_options, _app, _events, keepAlive: true, gate);
+        using var stopAccepting = CancellationTokenSource.CreateLinkedTokenSource(graceful, immediate);
+        settings.StopRequested = () =>
+        {
+            try
+            {
+                stopAccepting.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // already stopping
+            }
+        };
+
+        using var slots = new SemaphoreSlim(Math.Max(1, _options.WorkerConnections));
+        using var tickerStop = new CancellationTokenSource();
+        Task ticker = TickAsync(tickerStop.Token);
+        var accepts = new Task[listeners.Count];
+        for (int i = 0; i < listeners.Count; i++)
+        {
+            accepts[i] = AcceptLoopAsync(listeners[i], settings, slots, stopAccepting.Token);
+        }
+
+        await Task.WhenAll(accepts).ConfigureAwait(false);
+
+        // Stopping: idle keep-alive connections close now, busy ones after their current response.
+        foreach (Http1Connection connection in _connections.Keys)
+        {
+            if (immediate.IsCancellationRequested)
+            {
+                connection.Abort();
+            }
+            else
+            {
+                connection.RequestClose();
+            }
+        }
+
+        long deadline = Environment.TickCount64 + (Math.Max(0, _options.GracefulTimeoutSeconds) * 1000L);
+        while (!_connections.IsEmpty && Environment.TickCount64 < deadline && !immediate.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(20, immediate).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        foreach (Http1Connection connection in _connections.Keys)
+        {
+            connection.Abort();
+        }
+
+        await tickerStop.CancelAsync().ConfigureAwait(false);
+        await ticker.ConfigureAwait(false);
+    }
+
+    private async Task AcceptLoopAsync(Socket listener, ConnectionSettings settings, SemaphoreSlim slots, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await slots.WaitAsync(stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(stop).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                slots.Release();
+                return;
+            }
+            catch (SocketException)
+            {
+                // ECONNABORTED and friends: the next accept may well succeed.
+                slots.Release();
+                continue;
+            }
+
+            if (socket.ProtocolType == ProtocolType.Tcp)
+            {
+                socket.NoDelay = true;
+            }
+
+            var connection = new Http1Connection(settings, socket);
+            _connections.TryAdd(connection, 0);
+            // Off the accept loop: a connection whose first bytes are already there would otherwise run the
+            // whole request (app included) inline before the next accept.
+            _ = Task.Run(() => ServeAsync(connection, slots), CancellationToken.None);
+        }
+    }
+
+    private async Task ServeAsync(Http1Connection connection, SemaphoreSlim slots)
+    {
+        try
+        {
+            await connection.RunAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // RunAsync only lets unexpected bugs through; one connection's failure must not end the worker.
+        }
+        finally
+        {
+            _connections.TryRemove(connection, out _);
+            try
+            {
+                slots.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+                // the loop has already returned
+            }
+        }
+    }
+
+    private async Task TickAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        try
+        {
+            do
+            {
+                _events.Tick();
+                long now = Environment.TickCount64;
+                foreach (Http1Connection connection in _connections.Keys)
+                {
+                    if (now > connection.Deadline)
+                    {
+                        connection.Abort();
+                    }
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+    }
+}
