@@ -15,6 +15,7 @@ internal static class Program
             ProcessRoles.DirtyArbiter => Unicornet.Dirty.DirtyEntry.RunArbiter(args),
             ProcessRoles.DirtyWorker => Unicornet.Dirty.DirtyEntry.RunWorker(args),
             ProcessRoles.Compile => Unicornet.Config.Compiler.CompilerEntry.Run(args),
+            ProcessRoles.ConfigProbe => Unicornet.Config.Script.ConfigProbeEntry.Run(args),
             _ => MasterCommand.Run(args),
         };
 }

@@ -23,4 +23,7 @@ public static class ProcessRoles
 
     /// <summary>The short-lived process that compiles a config script with Roslyn.</summary>
     public const string Compile = "compile";
+
+    /// <summary>A diagnostic process that only loads a cached compiled config and reports what that cost (no Roslyn).</summary>
+    public const string ConfigProbe = "config-probe";
 }

@@ -18,4 +18,8 @@ public sealed record CompiledScript(
     string Hash,
     IReadOnlyDictionary<string, IReadOnlyList<SourceLocation>> Assignments,
     IReadOnlyDictionary<string, SourceLocation> Hooks,
-    bool FromCache);
+    bool FromCache)
+{
+    /// <summary>Assemblies the script references with <c>#r "path.dll"</c>; the runner loads them beside the script.</summary>
+    public IReadOnlyList<string> References { get; init; } = [];
+}

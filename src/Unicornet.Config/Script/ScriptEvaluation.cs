@@ -6,7 +6,14 @@ namespace Unicornet.Config.Script;
 public sealed record ScriptAssignment(string Name, object? Value, SourceLocation? Location);
 
 /// <summary>What running a compiled script produced: its setting assignments (last wins) and its hooks.</summary>
-public sealed record ScriptEvaluation(IReadOnlyList<ScriptAssignment> Assignments, HookSet Hooks);
+public sealed record ScriptEvaluation(IReadOnlyList<ScriptAssignment> Assignments, HookSet Hooks)
+{
+    /// <summary>
+    /// The collectible context the script's assembly lives in. After a reload, drop every reference
+    /// to the old hooks and call <see cref="System.Runtime.Loader.AssemblyLoadContext.Unload"/>.
+    /// </summary>
+    public System.Runtime.Loader.AssemblyLoadContext? LoadContext { get; init; }
+}
 
 /// <summary>
 /// Runs a compiled script in this process (collectible load context, no Roslyn) and binds its hooks.

@@ -1,0 +1,55 @@
+namespace Unicornet.Config.Compiler;
+
+/// <summary>Edit distance for "did you mean ...?" suggestions.</summary>
+internal static class NameDistance
+{
+    /// <summary>Levenshtein distance with adjacent transpositions counted as one edit.</summary>
+    public static int Between(string a, string b)
+    {
+        int[,] d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
+        for (int j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+
+        for (int i = 1; i <= a.Length; i++)
+        {
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                int best = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    best = Math.Min(best, d[i - 2, j - 2] + 1);
+                }
+
+                d[i, j] = best;
+            }
+        }
+
+        return d[a.Length, b.Length];
+    }
+
+    /// <summary>The candidate closest to <paramref name="name"/> within <paramref name="max"/> edits, or null.</summary>
+    public static string? Closest(string name, IEnumerable<string> candidates, int max = 2)
+    {
+        string? best = null;
+        int bestDistance = int.MaxValue;
+        foreach (string candidate in candidates)
+        {
+            int distance = Between(name, candidate);
+            if (distance <= max && distance < bestDistance)
+            {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+
+        return best;
+    }
+}
