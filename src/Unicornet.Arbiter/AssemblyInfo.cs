@@ -1,1 +1,1 @@
-namespace Unicornet.Arbiter;
+namespace Unicornet.Arbitration;

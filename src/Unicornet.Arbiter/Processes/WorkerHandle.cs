@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using Unicornet.Workers.Model;
+using Unicornet.Workers.Supervision;
+
+namespace Unicornet.Arbitration;
+
+/// <summary>The master's record of one worker process.</summary>
+internal sealed class WorkerHandle
+{
+    public WorkerHandle(int age, int generation, WorkerView view, HeartbeatFile heartbeat)
+    {
+        Age = age;
+        Generation = generation;
+        View = view;
+        Heartbeat = heartbeat;
+        StartedAt = Environment.TickCount64;
+    }
+
+    public int Age { get; }
+
+    /// <summary>Which config (HUP count) the worker was started with.</summary>
+    public int Generation { get; }
+
+    public WorkerView View { get; }
+
+    public HeartbeatFile Heartbeat { get; }
+
+    public Process? Process { get; set; }
+
+    public int Pid => View.ProcessId;
+
+    public long StartedAt { get; }
+
+    /// <summary>When the master sent TERM/QUIT (retire, stop), 0 if not.</summary>
+    public long SignalledAt { get; set; }
+
+    /// <summary>When the master sent SIGABRT after a timeout, 0 if not.</summary>
+    public long AbortedAt { get; set; }
+
+    public bool Exited { get; set; }
+
+    public bool Ready => Heartbeat.Phase == WorkerPhase.Ready;
+
+    public double AgeSeconds => (Environment.TickCount64 - StartedAt) / 1000.0;
+}

@@ -1,0 +1,94 @@
+using System.IO.MemoryMappedFiles;
+
+namespace Unicornet.Workers.Supervision;
+
+/// <summary>The lifecycle a worker reports through its heartbeat slot.</summary>
+public enum WorkerPhase
+{
+    /// <summary>Started, loading the app.</summary>
+    Booting = 0,
+
+    /// <summary>Serving requests.</summary>
+    Ready = 1,
+
+    /// <summary>Told to stop; draining.</summary>
+    Stopping = 2,
+}
+
+/// <summary>
+/// One worker's heartbeat: a 64-byte file mapped by the master and the worker. The worker stores
+/// <see cref="Environment.TickCount64"/> (CLOCK_MONOTONIC, the same clock in every process) and its
+/// phase; the master reads both each tick. A plain memory store costs nothing on the request path and
+/// cannot block on disk, unlike gunicorn's fchmod of a temp file.
+/// </summary>
+public sealed class HeartbeatFile : IDisposable
+{
+    /// <summary>Size of a slot file.</summary>
+    public const int Size = 64;
+
+    private const int TickOffset = 0;
+    private const int PhaseOffset = 8;
+    private const int RequestsOffset = 16;
+
+    private readonly MemoryMappedFile _file;
+    private readonly MemoryMappedViewAccessor _view;
+
+    private HeartbeatFile(MemoryMappedFile file)
+    {
+        _file = file;
+        _view = file.CreateViewAccessor(0, Size, MemoryMappedFileAccess.ReadWrite);
+    }
+
+    /// <summary>The file's path.</summary>
+    public string Path { get; private init; } = "";
+
+    /// <summary>Creates (master side) a fresh slot file stamped with the current tick.</summary>
+    public static HeartbeatFile Create(string path)
+    {
+        using (var fs = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite))
+        {
+            fs.SetLength(Size);
+        }
+
+        HeartbeatFile hb = Open(path);
+        hb.Beat();
+        return hb;
+    }
+
+    /// <summary>Maps an existing slot file (worker side).</summary>
+    public static HeartbeatFile Open(string path) =>
+        new(MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, Size, MemoryMappedFileAccess.ReadWrite)) { Path = path };
+
+    /// <summary>Records a heartbeat stamped now.</summary>
+    public void Beat() => _view.Write(TickOffset, Environment.TickCount64);
+
+    /// <summary>Records a heartbeat with an explicit stamp (an older one reports a stuck request).</summary>
+    public void BeatAt(long tick) => _view.Write(TickOffset, tick);
+
+    /// <summary>The last stamp.</summary>
+    public long LastTick => _view.ReadInt64(TickOffset);
+
+    /// <summary>Milliseconds since the last stamp.</summary>
+    public long SilentMilliseconds => Environment.TickCount64 - LastTick;
+
+    /// <summary>The phase the worker reported.</summary>
+    public WorkerPhase Phase
+    {
+        get => (WorkerPhase)_view.ReadInt32(PhaseOffset);
+        set => _view.Write(PhaseOffset, (int)value);
+    }
+
+    /// <summary>Requests the worker handled so far.</summary>
+    public long Requests
+    {
+        get => _view.ReadInt64(RequestsOffset);
+        set => _view.Write(RequestsOffset, value);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _view.Dispose();
+        _file.Dispose();
+    }
+}

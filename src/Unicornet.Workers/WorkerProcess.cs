@@ -1,0 +1,463 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Microsoft.AspNetCore.Http;
+using Unicornet.Config;
+using Unicornet.Config.Hooks;
+using Unicornet.Config.Script;
+using Unicornet.Hosting.AppLoading;
+using Unicornet.Http.Serving;
+using Unicornet.Logging;
+using Unicornet.Platform;
+using Unicornet.Workers.Classes;
+using Unicornet.Workers.Interim;
+using Unicornet.Workers.Model;
+using Unicornet.Workers.Snapshot;
+using Unicornet.Workers.Supervision;
+
+namespace Unicornet.Workers;
+
+/// <summary>
+/// One HTTP worker process, in gunicorn's order: post_fork, drop privileges, load the app,
+/// post_worker_init, serve; worker_exit when the loop ends. Exit 3 = boot error, 4 = app load error.
+/// </summary>
+internal sealed class WorkerProcess
+{
+    private readonly CancellationTokenSource _graceful = new();
+    private readonly CancellationTokenSource _immediate = new();
+    private readonly List<PosixSignalRegistration> _signals = [];
+    private WorkerServingEvents? _events;
+    private bool _syncClass;
+    private int _masterPid;
+
+    private WorkerProcess(UnicornetConfig config, UnicornetLog log, HeartbeatFile heartbeat, int age, int masterPid)
+    {
+        Config = config;
+        Log = log;
+        Heartbeat = heartbeat;
+        _masterPid = masterPid;
+        Hooks = config.Hooks;
+        View = new WorkerView(age, masterPid, () => Config, log, config.WorkerClass, Beat) { ProcessId = ProcessInfo.Pid };
+        Server = new ArbiterView(masterPid, () => Config, log, () => Config.Workers, () => [], config.AppModule, config.ProcName);
+    }
+
+    public UnicornetConfig Config { get; private set; }
+
+    public UnicornetLog Log { get; }
+
+    public HeartbeatFile Heartbeat { get; }
+
+    public HookSet Hooks { get; private set; }
+
+    public WorkerView View { get; }
+
+    public ArbiterView Server { get; private set; }
+
+    public static int Run()
+    {
+        string? snapshot = Environment.GetEnvironmentVariable(WorkerEnvironment.Config);
+        if (snapshot is null)
+        {
+            Console.Error.WriteLine("unicornet worker: " + WorkerEnvironment.Config + " is not set; workers are started by the master");
+            return WorkerEnvironment.BootErrorExitCode;
+        }
+
+        UnicornetConfig config;
+        try
+        {
+            config = ConfigSnapshot.Read(snapshot);
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"unicornet worker: cannot read the config snapshot {snapshot}: {e.Message}");
+            return WorkerEnvironment.BootErrorExitCode;
+        }
+
+        var log = new UnicornetLog(new LogOptions(config.ErrorLog, config.LogLevel, config.Get<bool>("log_json"), config.Get<bool>("capture_output"), "worker"));
+        if (Environment.GetEnvironmentVariable(WorkerEnvironment.CheckApp) == "1")
+        {
+            return CheckApp(config, log);
+        }
+
+        int age = int.TryParse(Environment.GetEnvironmentVariable(WorkerEnvironment.Age), NumberStyles.None, CultureInfo.InvariantCulture, out int a) ? a : 0;
+        int masterPid = int.TryParse(Environment.GetEnvironmentVariable(WorkerEnvironment.MasterPid), NumberStyles.None, CultureInfo.InvariantCulture, out int m) ? m : ProcessInfo.ParentPid;
+        string? hbPath = Environment.GetEnvironmentVariable(WorkerEnvironment.Heartbeat);
+        HeartbeatFile heartbeat;
+        try
+        {
+            heartbeat = hbPath is null ? HeartbeatFile.Create(Path.Combine(Path.GetTempPath(), $"unicornet-hb-{ProcessInfo.Pid}")) : HeartbeatFile.Open(hbPath);
+        }
+        catch (Exception e)
+        {
+            log.Exception(e, "Cannot open the heartbeat file {Path}", hbPath ?? "");
+            return WorkerEnvironment.BootErrorExitCode;
+        }
+
+        var worker = new WorkerProcess(config, log, heartbeat, age, masterPid);
+        try
+        {
+            return worker.RunAsync().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            log.Dispose();
+        }
+    }
+
+    public void Beat()
+    {
+        long now = Environment.TickCount64;
+        Heartbeat.BeatAt(_syncClass && _events is not null ? _events.InFlight.OldestStart(now) : now);
+    }
+
+    public void RequestGracefulStop()
+    {
+        View.Stopping = true;
+        Heartbeat.Phase = WorkerPhase.Stopping;
+        _graceful.Cancel();
+    }
+
+    private async Task<int> RunAsync()
+    {
+        Heartbeat.Beat();
+        ProcessInfo.SetTitle("worker [" + Config.ProcName + "]");
+        IReadOnlyList<Socket> listeners = WrapListeners(Environment.GetEnvironmentVariable(WorkerEnvironment.Fds));
+        InstallSignals();
+        StartWatchdog();
+
+        try
+        {
+            BindHooks();
+            Hooks.Invoke(HookNames.PostFork, Server, View);
+            DropPrivileges();
+        }
+        catch (Exception e)
+        {
+            if (e is not HookFailedException)
+            {
+                Log.Exception(e, "Exception in worker process");
+            }
+
+            Log.Error("Worker failed to boot: {Error}", e.Message);
+            return WorkerEnvironment.BootErrorExitCode;
+        }
+
+        LoadedApp? app = LoadApp(Config, Log);
+        if (app is null)
+        {
+            return WorkerEnvironment.AppLoadErrorExitCode;
+        }
+
+        try
+        {
+            Hooks.Invoke(HookNames.PostWorkerInit, View);
+        }
+        catch (HookFailedException e)
+        {
+            Log.Error("Worker failed to boot: {Error}", e.Message);
+            return WorkerEnvironment.BootErrorExitCode;
+        }
+
+        HttpServingOptions options = ServingOptions.From(Config);
+        _syncClass = options.WorkerClass == "sync";
+        long limit = Config.MaxRequests > 0 ? Config.MaxRequests + (Config.MaxRequestsJitter > 0 ? Random.Shared.Next(0, Config.MaxRequestsJitter + 1) : 0) : 0;
+        _events = new WorkerServingEvents(this, limit);
+        IWorkerClass serving;
+        try
+        {
+            serving = WorkerClasses.Create(options, Config, Log);
+        }
+        catch (ArgumentException e)
+        {
+            Log.Error("Worker failed to boot: {Error}", e.Message);
+            return WorkerEnvironment.BootErrorExitCode;
+        }
+
+        View.IsBooted = true;
+        Heartbeat.Phase = WorkerPhase.Ready;
+        Beat();
+        Log.Info("Booting worker with pid: {Pid}", ProcessInfo.Pid);
+        try
+        {
+            await serving.RunAsync(app.Handler, listeners, _events, _graceful.Token, _immediate.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e)
+        {
+            Log.Exception(e, "Worker serving loop failed");
+        }
+
+        Heartbeat.Phase = WorkerPhase.Stopping;
+        Hooks.Invoke(HookNames.WorkerExit, Server, View);
+        if (app.Dispose is not null)
+        {
+            try
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await app.Dispose().WaitAsync(cts.Token).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                Log.Debug("App shutdown failed: {Error}", e.Message);
+            }
+        }
+
+        foreach (Socket l in listeners)
+        {
+            l.Dispose();
+        }
+
+        Log.Info("Worker exiting (pid: {Pid})", ProcessInfo.Pid);
+        return 0;
+    }
+
+    /// <summary>Loads the app with the hosting loader (interim fallback); null after logging when it cannot.</summary>
+    internal static LoadedApp? LoadApp(UnicornetConfig config, ILog log)
+    {
+        string? appModule = config.AppModule ?? config.Get<string?>("wsgi_app");
+        if (string.IsNullOrEmpty(appModule))
+        {
+            log.Error("No application module specified.");
+            return null;
+        }
+
+        string? chdir = config.Get<string?>("chdir");
+        string[]? searchPath = config.Get<string?>("pythonpath")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        try
+        {
+            return AppLoader.Load(appModule, chdir, searchPath);
+        }
+        catch (AppLoadException e)
+        {
+            try
+            {
+                LoadedApp? interim = InterimAppLoader.TryLoad(appModule, chdir);
+                if (interim is not null)
+                {
+                    return interim;
+                }
+            }
+            catch (Exception ie)
+            {
+                log.Debug("interim app loader: {Error}", ie.Message);
+            }
+
+            log.Exception(e, "Failed to load the application {App}: {Error}", appModule, e.Message);
+            return null;
+        }
+        catch (Exception e)
+        {
+            log.Exception(e, "Failed to load the application {App}: {Error}", appModule, e.Message);
+            return null;
+        }
+    }
+
+    private static int CheckApp(UnicornetConfig config, UnicornetLog log)
+    {
+        try
+        {
+            LoadedApp? app = LoadApp(config, log);
+            if (app?.Dispose is not null)
+            {
+                app.Dispose().Wait(TimeSpan.FromSeconds(5));
+            }
+
+            return app is null ? WorkerEnvironment.AppLoadErrorExitCode : 0;
+        }
+        finally
+        {
+            log.Dispose();
+        }
+    }
+
+    private void BindHooks()
+    {
+        if (Config.Script is not { } script)
+        {
+            return;
+        }
+
+        // Loaded by name: the runner lives in Unicornet.Config and is built in parallel with this code.
+        Type? runnerType = Type.GetType("Unicornet.Config.Script.ConfigScriptRunner, Unicornet.Config");
+        if (runnerType is null || Activator.CreateInstance(runnerType) is not IConfigScriptRunner runner)
+        {
+            Log.Warning("No config script runner is available; hooks do not run in workers");
+            return;
+        }
+
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry kv in Environment.GetEnvironmentVariables())
+        {
+            env[(string)kv.Key] = kv.Value as string ?? "";
+        }
+
+        ScriptEvaluation evaluation = runner.Run(script, env);
+        Hooks = evaluation.Hooks;
+        Hooks.UseLog(Log);
+        Config = Config.WithHooks(Hooks);
+    }
+
+    private void DropPrivileges()
+    {
+        string? user = Config.Get<string?>("user");
+        string? group = Config.Get<string?>("group");
+        if (user is null && group is null)
+        {
+            return;
+        }
+
+        uint? uid = user is null ? null : Privileges.ResolveUser(user);
+        uint? gid = group is not null ? Privileges.ResolveGroup(group) : user is null ? null : Privileges.PrimaryGroupOf(user);
+        if (uid == ProcessInfo.EffectiveUid && group is null)
+        {
+            return;
+        }
+
+        Privileges.Switch(uid, gid, Config.Get<bool>("initgroups") && user is not null ? user : null);
+    }
+
+    private static IReadOnlyList<Socket> WrapListeners(string? fds)
+    {
+        var list = new List<Socket>();
+        if (string.IsNullOrEmpty(fds))
+        {
+            return list;
+        }
+
+        foreach (string part in fds.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int fd = int.Parse(part, CultureInfo.InvariantCulture);
+            FileDescriptors.SetCloseOnExec(fd, true);
+            list.Add(new Socket(new SafeSocketHandle(fd, ownsHandle: true)));
+        }
+
+        return list;
+    }
+
+    private void InstallSignals()
+    {
+        Register(PosixSignal.SIGTERM, _ => RequestGracefulStop());
+        Register(PosixSignal.SIGINT, _ => QuickExit());
+        Register(PosixSignal.SIGQUIT, _ => QuickExit());
+        Register((PosixSignal)Signals.SIGUSR1, _ =>
+        {
+            Log.Info("Worker reopening logs (pid: {Pid})", ProcessInfo.Pid);
+            Log.Reopen();
+        });
+        Register((PosixSignal)Signals.SIGABRT, _ =>
+        {
+            View.IsAborted = true;
+            Hooks.Invoke(HookNames.WorkerAbort, View);
+            Log.Info("Worker aborted (pid: {Pid})", ProcessInfo.Pid);
+            Log.Dispose();
+            Environment.Exit(1);
+        });
+
+        // A HUP or USR2 aimed at the process group must not kill workers; WINCH and TTIN/TTOU mean nothing here.
+        foreach (PosixSignal ignored in new[] { PosixSignal.SIGHUP, (PosixSignal)Signals.SIGUSR2, (PosixSignal)Signals.SIGWINCH, (PosixSignal)Signals.SIGTTIN, (PosixSignal)Signals.SIGTTOU })
+        {
+            Register(ignored, static _ => { });
+        }
+    }
+
+    private void Register(PosixSignal signal, Action<PosixSignalContext> action)
+    {
+        try
+        {
+            _signals.Add(PosixSignalRegistration.Create(signal, ctx =>
+            {
+                ctx.Cancel = true;
+                action(ctx);
+            }));
+        }
+        catch (Exception e) when (e is IOException or PlatformNotSupportedException or UnauthorizedAccessException)
+        {
+            Log.Debug("cannot handle signal {Signal}: {Error}", (int)signal, e.Message);
+        }
+    }
+
+    private void QuickExit()
+    {
+        if (_immediate.IsCancellationRequested)
+        {
+            return;
+        }
+
+        Hooks.Invoke(HookNames.WorkerInt, View);
+        View.Stopping = true;
+        _graceful.Cancel();
+        _immediate.Cancel();
+
+        // If the app ignores cancellation the worker still leaves promptly.
+        var t = new Thread(() =>
+        {
+            Thread.Sleep(2000);
+            Environment.Exit(0);
+        })
+        { IsBackground = true, Name = "unicornet-quick-exit" };
+        t.Start();
+    }
+
+    /// <summary>
+    /// A dedicated thread (not the thread pool, which a busy app may starve) that stamps the
+    /// heartbeat and notices the master's death: the stdin pipe whose only writer is the master
+    /// reaches EOF, or the parent pid changes.
+    /// </summary>
+    private void StartWatchdog()
+    {
+        int intervalMs = Config.Timeout > 0 ? Math.Clamp(Config.Timeout * 1000 / 4, 100, 1000) : 1000;
+        var beat = new Thread(() =>
+        {
+            while (true)
+            {
+                Beat();
+                if (ProcessInfo.ParentPid != _masterPid)
+                {
+                    MasterGone();
+                }
+
+                Thread.Sleep(intervalMs);
+            }
+        })
+        { IsBackground = true, Name = "unicornet-heartbeat" };
+        beat.Start();
+
+        if (Console.IsInputRedirected)
+        {
+            var stdin = new Thread(() =>
+            {
+                try
+                {
+                    using Stream input = Console.OpenStandardInput();
+                    byte[] buffer = new byte[64];
+                    while (input.Read(buffer, 0, buffer.Length) > 0)
+                    {
+                    }
+                }
+                catch (IOException)
+                {
+                }
+
+                MasterGone();
+            })
+            { IsBackground = true, Name = "unicornet-parent-watch" };
+            stdin.Start();
+        }
+    }
+
+    private void MasterGone()
+    {
+        if (Interlocked.Exchange(ref _masterPid, -1) == -1)
+        {
+            return;
+        }
+
+        Log.Info("Parent changed, shutting down: {Pid}", ProcessInfo.Pid);
+        _graceful.Cancel();
+        _immediate.Cancel();
+        Thread.Sleep(1000);
+        Environment.Exit(0);
+    }
+}

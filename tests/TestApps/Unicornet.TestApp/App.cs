@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+/// <summary>
+/// A tiny app for the process-model tests: <c>/</c> and <c>/pid</c> say which worker answered,
+/// <c>/slow?ms=N</c> takes its time, <c>/hang</c> never returns (inside a method with a name the
+/// timeout test looks for in the stack traces), <c>/env?name=X</c> echoes an environment variable.
+/// </summary>
+public static class App
+{
+    /// <summary>The request handler.</summary>
+    public static Task Invoke(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        string path = context.Request.Path.Value ?? "/";
+        switch (path)
+        {
+            case "/slow":
+                return Slow(context);
+            case "/hang":
+                SleepForeverInsideTestApp();
+                return Task.CompletedTask;
+            case "/env":
+                return Text(context, Environment.GetEnvironmentVariable(context.Request.Query["name"].ToString()) ?? "");
+            case "/pid":
+                return Text(context, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+            default:
+                return Text(context, "hello from " + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>The same handler as middleware, for loaders that want an application builder.</summary>
+    public static void Configure(IApplicationBuilder app) => app.Run(Invoke);
+
+    private static async Task Slow(HttpContext context)
+    {
+        int ms = int.TryParse(context.Request.Query["ms"], NumberStyles.None, CultureInfo.InvariantCulture, out int v) ? v : 1000;
+        await Task.Delay(ms).ConfigureAwait(false);
+        await Text(context, "slow done " + Environment.ProcessId.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+    }
+
+    private static Task Text(HttpContext context, string body)
+    {
+        context.Response.ContentType = "text/plain";
+        return context.Response.WriteAsync(body + "\n");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SleepForeverInsideTestApp() => Thread.Sleep(Timeout.Infinite);
+}
