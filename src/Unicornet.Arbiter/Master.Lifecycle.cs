@@ -18,7 +18,9 @@ internal sealed partial class Master
     /// <summary>TERM (graceful) or INT/QUIT (quick): stop workers, then exit with <paramref name="exitCode"/>.</summary>
     private int Stop(bool graceful, int exitCode = 0)
     {
+        StopControlServer();
         _stopping = true;
+        Task? dirtyStop = _dirty?.StopAsync(graceful);
         SystemdNotify.Send("STOPPING=1");
         bool keepUnixSockets = _upgradeChild is { HasExited: false } || _upgradeParent is not null;
         foreach (Listener l in _listeners)
@@ -84,11 +86,21 @@ internal sealed partial class Master
             }
         }
 
+        try
+        {
+            dirtyStop?.Wait(TimeSpan.FromSeconds(_config.Get<int>("dirty_graceful_timeout") + 5));
+        }
+        catch (AggregateException e)
+        {
+            _log.Warning("Stopping the dirty arbiter failed: {Error}", e.InnerException?.Message ?? e.Message);
+        }
+
         return Halt(exitCode, null);
     }
 
     private int Halt(int exitCode, string? reason)
     {
+        StopControlServer();
         if (reason is not null)
         {
             _log.Info("Shutting down: {Reason}", reason);
@@ -158,7 +170,9 @@ internal sealed partial class Master
         _fallbackGeneration ??= _generation;
         _generation++;
         _config = next;
+        _reloadCount++;
         WriteSnapshot(next, _generation);
+        _dirty?.Reload(next);
         _reloading = true;
         next.Hooks.Invoke(HookNames.OnReload, _view);
         _pidfile?.Write(_pid);
@@ -235,6 +249,7 @@ internal sealed partial class Master
         }
 
         ProcessInfo.SetTitle("master [" + ProcName + "]");
+        StartControlServer();
     }
 
     /// <summary>

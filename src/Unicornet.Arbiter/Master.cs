@@ -10,6 +10,8 @@ using Unicornet.Workers.Model;
 using Unicornet.Workers.Snapshot;
 using Unicornet.Workers.Supervision;
 
+using Unicornet.Dirty;
+
 namespace Unicornet.Arbitration;
 
 /// <summary>
@@ -46,6 +48,7 @@ internal sealed partial class Master
     private Process? _upgradeChild;
     private bool _stopping;
     private bool _reloading;
+    private DirtyArbiterSupervisor? _dirty;
     private readonly Dictionary<string, DateTime> _watched = [];
 
     public Master(UnicornetConfig config, Func<UnicornetConfig> reload)
@@ -59,6 +62,7 @@ internal sealed partial class Master
         Signal,
         WorkerExited,
         UpgradeChildExited,
+        Control,
     }
 
     private readonly record struct MasterEvent(EventKind Kind, int Signal = 0, WorkerHandle? Worker = null);
@@ -153,6 +157,14 @@ internal sealed partial class Master
         WriteSnapshot(_config, _generation);
         _log.Info("Using worker: {WorkerClass}", _config.WorkerClass);
 
+        if (DirtyArbiterSupervisor.IsEnabled(_config))
+        {
+            // As in gunicorn, the dirty arbiter starts before when_ready and before the first workers,
+            // which get its socket path in their environment.
+            _dirty = new DirtyArbiterSupervisor(_config, _log, SnapshotPath(_generation), upgrade: _upgradeParent is not null);
+            _dirty.Start();
+        }
+
         if (_config.Get<bool>("preload_app") && !PreloadCheck())
         {
             return Halt(4, "preload failed");
@@ -171,6 +183,7 @@ internal sealed partial class Master
         _target = _config.Workers;
         _config.Hooks.Invoke(HookNames.NworkersChanged, _view, _target, null);
         WatchFilesInit();
+        StartControlServer();
         return Loop();
     }
 
@@ -220,6 +233,9 @@ internal sealed partial class Master
         {
             case EventKind.WorkerExited:
                 return Reap(e.Worker!);
+            case EventKind.Control:
+                _controlQueue?.RunPending();
+                return null;
             case EventKind.UpgradeChildExited:
                 _log.Info("Upgrade master (pid:{Pid}) exited with code {Code}", _upgradeChild?.Id ?? 0, SafeExitCode(_upgradeChild));
                 _upgradeChild = null;
@@ -255,6 +271,7 @@ internal sealed partial class Master
             case Signals.SIGUSR1:
                 _log.Reopen();
                 ForEachLive(w => Signals.Send(w.Pid, Signals.SIGUSR1));
+                _dirty?.Signal(Signals.SIGUSR1);
                 return null;
             case Signals.SIGUSR2:
                 Reexec();
@@ -347,7 +364,7 @@ internal sealed partial class Master
         config.Hooks.Invoke(HookNames.PreFork, _view, view);
         try
         {
-            worker.Process = WorkerSpawner.Start(worker, SnapshotPath(_generation), FdList(), _pid);
+            worker.Process = WorkerSpawner.Start(worker, SnapshotPath(_generation), FdList(), _pid, extra: _dirty?.WorkerEnvironment);
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
@@ -358,6 +375,7 @@ internal sealed partial class Master
 
         view.ProcessId = worker.Process.Id;
         _workers.Add(worker);
+        _spawnedCount++;
         _log.Debug("Spawned worker (pid: {Pid}, age {Age}, generation {Generation})", view.ProcessId, age, _generation);
         Process p = worker.Process;
         _ = p.WaitForExitAsync().ContinueWith(_ => _events.Writer.TryWrite(new MasterEvent(EventKind.WorkerExited, Worker: worker)), TaskScheduler.Default);
@@ -504,11 +522,16 @@ internal sealed partial class Master
         CheckMemory();
         CheckWatchedFiles();
         CheckPromotion();
+        if (_dirty is not null && !_stopping && _dirty.CheckAndRestart())
+        {
+            _log.Warning("The dirty arbiter exited; restarted it");
+        }
     }
 
     private void Kill(WorkerHandle w, string why)
     {
         _log.Warning("Killing worker (pid:{Pid}): {Reason}", w.Pid, why);
+        _killedCount++;
         if (w.SignalledAt == 0)
         {
             w.SignalledAt = Environment.TickCount64;

@@ -10,7 +10,6 @@ using Unicornet.Http.Serving;
 using Unicornet.Logging;
 using Unicornet.Platform;
 using Unicornet.Workers.Classes;
-using Unicornet.Workers.Interim;
 using Unicornet.Workers.Model;
 using Unicornet.Workers.Snapshot;
 using Unicornet.Workers.Supervision;
@@ -142,7 +141,37 @@ internal sealed class WorkerProcess
             return WorkerEnvironment.BootErrorExitCode;
         }
 
-        LoadedApp? app = LoadApp(Config, Log);
+        HttpServingOptions options;
+        try
+        {
+            options = ServingOptions.From(Config) with { Tls = Config.WorkerClass == "kestrel" ? null : TlsOptions.From(Config, Hooks, Log) };
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Log.Exception(e, "Worker failed to boot: cannot set up TLS: {Error}", e.Message);
+            return WorkerEnvironment.BootErrorExitCode;
+        }
+
+        _syncClass = options.WorkerClass == "sync";
+        long limit = Config.MaxRequests > 0 ? Config.MaxRequests + (Config.MaxRequestsJitter > 0 ? Random.Shared.Next(0, Config.MaxRequestsJitter + 1) : 0) : 0;
+        _events = new WorkerServingEvents(this, limit);
+
+        // kestrel loads the app itself so a whole ASP.NET Core app keeps its own Kestrel; the engine
+        // classes get a request delegate (a captured host is bridged into it).
+        LoadedApp? app;
+        IWorkerClass serving;
+        if (options.WorkerClass == "kestrel")
+        {
+            KestrelWorkerClass? kestrel = KestrelWorkerClass.Load(Config, Log, _events);
+            app = kestrel?.App;
+            serving = kestrel!;
+        }
+        else
+        {
+            app = LoadApp(Config, Log);
+            serving = new EngineWorkerClass(options);
+        }
+
         if (app is null)
         {
             return WorkerEnvironment.AppLoadErrorExitCode;
@@ -158,21 +187,6 @@ internal sealed class WorkerProcess
             return WorkerEnvironment.BootErrorExitCode;
         }
 
-        HttpServingOptions options = ServingOptions.From(Config);
-        _syncClass = options.WorkerClass == "sync";
-        long limit = Config.MaxRequests > 0 ? Config.MaxRequests + (Config.MaxRequestsJitter > 0 ? Random.Shared.Next(0, Config.MaxRequestsJitter + 1) : 0) : 0;
-        _events = new WorkerServingEvents(this, limit);
-        IWorkerClass serving;
-        try
-        {
-            serving = WorkerClasses.Create(options, Config, Log);
-        }
-        catch (ArgumentException e)
-        {
-            Log.Error("Worker failed to boot: {Error}", e.Message);
-            return WorkerEnvironment.BootErrorExitCode;
-        }
-
         View.IsBooted = true;
         Heartbeat.Phase = WorkerPhase.Ready;
         Beat();
@@ -183,6 +197,12 @@ internal sealed class WorkerProcess
         }
         catch (OperationCanceledException)
         {
+        }
+        catch (AppLoadException e)
+        {
+            // kestrel: a startup failure after the lifetime gate opened surfaces here.
+            Log.Exception(e, "Failed to load the application {App}: {Error}", Config.AppModule ?? "", e.Message);
+            return WorkerEnvironment.AppLoadErrorExitCode;
         }
         catch (Exception e)
         {
@@ -213,7 +233,7 @@ internal sealed class WorkerProcess
         return 0;
     }
 
-    /// <summary>Loads the app with the hosting loader (interim fallback); null after logging when it cannot.</summary>
+    /// <summary>Loads the app with the hosting loader; null after logging when it cannot.</summary>
     internal static LoadedApp? LoadApp(UnicornetConfig config, ILog log)
     {
         string? appModule = config.AppModule ?? config.Get<string?>("wsgi_app");
@@ -228,24 +248,6 @@ internal sealed class WorkerProcess
         try
         {
             return AppLoader.Load(appModule, chdir, searchPath);
-        }
-        catch (AppLoadException e)
-        {
-            try
-            {
-                LoadedApp? interim = InterimAppLoader.TryLoad(appModule, chdir);
-                if (interim is not null)
-                {
-                    return interim;
-                }
-            }
-            catch (Exception ie)
-            {
-                log.Debug("interim app loader: {Error}", ie.Message);
-            }
-
-            log.Exception(e, "Failed to load the application {App}: {Error}", appModule, e.Message);
-            return null;
         }
         catch (Exception e)
         {
@@ -279,14 +281,7 @@ internal sealed class WorkerProcess
             return;
         }
 
-        // Loaded by name: the runner lives in Unicornet.Config and is built in parallel with this code.
-        Type? runnerType = Type.GetType("Unicornet.Config.Script.ConfigScriptRunner, Unicornet.Config");
-        if (runnerType is null || Activator.CreateInstance(runnerType) is not IConfigScriptRunner runner)
-        {
-            Log.Warning("No config script runner is available; hooks do not run in workers");
-            return;
-        }
-
+        var runner = new ConfigScriptRunner();
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (System.Collections.DictionaryEntry kv in Environment.GetEnvironmentVariables())
         {

@@ -11,7 +11,7 @@ internal static class WorkerSpawner
     /// <summary>Variables a worker must not inherit from the master's own environment.</summary>
     private static readonly string[] s_masterOnly = ["UNICORNET_PID", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET"];
 
-    public static Process Start(WorkerHandle worker, string snapshotPath, string fds, int masterPid, string? checkApp = null)
+    public static Process Start(WorkerHandle worker, string snapshotPath, string fds, int masterPid, string? checkApp = null, IReadOnlyDictionary<string, string>? extra = null)
     {
         ProcessStartInfo psi = SelfLauncher.StartInfo(ProcessRoles.Worker);
         foreach (string name in s_masterOnly)
@@ -27,6 +27,11 @@ internal static class WorkerSpawner
         if (checkApp is not null)
         {
             psi.Environment[WorkerEnvironment.CheckApp] = checkApp;
+        }
+
+        foreach ((string key, string value) in extra ?? new Dictionary<string, string>())
+        {
+            psi.Environment[key] = value;
         }
 
         // Measured (dotnet-notes §8): a small gen0 budget keeps idle and loaded RSS of workers low.

@@ -162,9 +162,12 @@ internal sealed partial class Http1Connection : IDisposable
         }
         else
         {
-            IsIdle = true;
+            // A connection the worker accepted is owed its first request even during a graceful stop
+            // (the client already connected to a listening socket); only a keep-alive connection
+            // waiting for a further request is idle and may be closed at once.
+            IsIdle = !first;
             Deadline = Environment.TickCount64 + (first ? _settings.HeaderTimeoutMs : _settings.KeepAliveMs);
-            if (_closeRequested)
+            if (_closeRequested && !first)
             {
                 return false;
             }

@@ -6,7 +6,7 @@ namespace Unicornet.Workers.Classes;
 
 /// <summary>
 /// A worker class: how a worker accepts on the inherited listeners and runs the app. Pick one with
-/// <see cref="WorkerClasses.Create"/>.
+/// <see cref="EngineWorkerClass"/> or <see cref="KestrelWorkerClass"/>.
 /// </summary>
 internal interface IWorkerClass
 {

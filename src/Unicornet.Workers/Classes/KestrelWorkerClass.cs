@@ -1,53 +1,56 @@
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
 using Unicornet.Config;
+using Unicornet.Hosting.AppLoading;
 using Unicornet.Hosting.Kestrel;
 using Unicornet.Http.Serving;
 
 namespace Unicornet.Workers.Classes;
 
 /// <summary>
-/// The <c>kestrel</c> class: Kestrel bound with ListenHandle to the inherited fds (the hosting
-/// project's <see cref="KestrelServing"/>), serving the app's request delegate. SEAM: apps that are
-/// whole ASP.NET Core hosts need <see cref="KestrelServing.Load"/>, which loads the app itself; the
-/// worker still loads apps through AppLoader first.
+/// The <c>kestrel</c> class: Kestrel bound with ListenHandle to the inherited fds. A plain request
+/// delegate gets a minimal Kestrel host; a whole ASP.NET Core app keeps its own Kestrel with the
+/// endpoints replaced by the inherited listeners (<see cref="KestrelServing"/>).
 /// </summary>
 internal sealed class KestrelWorkerClass : IWorkerClass
 {
-    private readonly HttpServingOptions _options;
-    private readonly UnicornetConfig _config;
-    private readonly ILog _log;
+    private readonly KestrelServing _serving;
 
-    public KestrelWorkerClass(HttpServingOptions options, UnicornetConfig config, ILog log)
+    private KestrelWorkerClass(KestrelServing serving)
     {
-        _options = options;
-        _config = config;
-        _log = log;
+        _serving = serving;
     }
 
-    public Task RunAsync(RequestDelegate app, IReadOnlyList<Socket> listeners, IHttpServingEvents events, CancellationToken graceful, CancellationToken immediate)
+    /// <summary>The loaded app (what to dispose at exit).</summary>
+    public LoadedApp? App => _serving.App;
+
+    /// <summary>Loads the app into Kestrel; null after logging when it cannot (the worker exits 4).</summary>
+    public static KestrelWorkerClass? Load(UnicornetConfig config, ILog log, IHttpServingEvents events)
     {
-        var options = new KestrelServingOptions
+        string? appModule = config.AppModule;
+        if (string.IsNullOrEmpty(appModule))
         {
-            HttpProtocols = _config.Get<StringList>("http_protocols"),
-            Http2Cleartext = _config.Get<string?>("http2_cleartext") ?? "off",
-            KeepAliveSeconds = _options.KeepAliveSeconds,
-            HeaderReadTimeoutSeconds = _options.HeaderReadTimeoutSeconds,
-            GracefulTimeoutSeconds = _options.GracefulTimeoutSeconds,
-            WorkerConnections = _options.WorkerConnections,
-            LimitRequestLine = _options.LimitRequestLine,
-            LimitRequestFields = _options.LimitRequestFields,
-            LimitRequestFieldSize = _options.LimitRequestFieldSize,
-            Http2MaxConcurrentStreams = _config.Get<int>("http2_max_concurrent_streams"),
-            Http2InitialWindowSize = _config.Get<int>("http2_initial_window_size"),
-            Http2MaxFrameSize = _config.Get<int>("http2_max_frame_size"),
-            Http2MaxHeaderListSize = _config.Get<int>("http2_max_header_list_size"),
-            CertFile = _config.Get<string?>("certfile"),
-            KeyFile = _config.Get<string?>("keyfile"),
-            CaCerts = _config.Get<string?>("ca_certs"),
-            CertReqs = _config.Get<int>("cert_reqs"),
-            Log = _log,
-        };
-        return KestrelServing.ForHandler(app, options, events).RunAsync(listeners, graceful, immediate);
+            log.Error("No application module specified.");
+            return null;
+        }
+
+        try
+        {
+            KestrelServing serving = KestrelServing.Load(
+                appModule,
+                config.Get<string?>("chdir"),
+                KestrelServingOptionsFactory.SearchPath(config),
+                KestrelServingOptionsFactory.From(config, log),
+                events);
+            return new KestrelWorkerClass(serving);
+        }
+        catch (Exception e)
+        {
+            log.Exception(e, "Failed to load the application {App}: {Error}", appModule, e.Message);
+            return null;
+        }
     }
+
+    public Task RunAsync(RequestDelegate app, IReadOnlyList<Socket> listeners, IHttpServingEvents events, CancellationToken graceful, CancellationToken immediate) =>
+        _serving.RunAsync(listeners, graceful, immediate);
 }

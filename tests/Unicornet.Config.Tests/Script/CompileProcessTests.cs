@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Unicornet.Config.Compiler;
 using Unicornet.Config.Script;
+using Unicornet.Config.Tests.Support;
 
 namespace Unicornet.Config.Tests.Script;
 

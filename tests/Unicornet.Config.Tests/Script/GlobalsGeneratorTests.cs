@@ -1,5 +1,6 @@
 using Unicornet.Config.Script;
 using Unicornet.Config.Settings;
+using Unicornet.Config.Tests.Support;
 
 namespace Unicornet.Config.Tests.Script;
 

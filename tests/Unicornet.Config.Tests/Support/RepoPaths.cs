@@ -1,6 +1,8 @@
+using System.Runtime.CompilerServices;
+
 namespace Unicornet.Config.Tests.Support;
 
-/// <summary>Finds the repository root and the shared reference folder beside it, from the test binary's location.</summary>
+/// <summary>Paths in the source tree, found from this file's own path (the build output may live elsewhere).</summary>
 internal static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
@@ -22,31 +24,35 @@ internal static class RepoPaths
         }
     }
 
-    private static string FindRoot()
+    /// <summary>The built unicornet.dll (src/Unicornet.Cli), looked for beside this test's output.</summary>
+    public static string? CliAssembly()
     {
-        string? dir = AppContext.BaseDirectory;
-        while (dir is not null)
+        if (Environment.GetEnvironmentVariable("UNICORNET_CLI_DLL") is { Length: > 0 } explicitPath && File.Exists(explicitPath))
         {
-            if (File.Exists(Path.Combine(dir, "unicornet.sln")))
-            {
-                return dir;
-            }
+            return explicitPath;
+        }
 
+        // artifacts layout: <art>/bin/Unicornet.Config.Tests/<config>/ -> <art>/bin/Unicornet.Cli/<config>/
+        string baseDir = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
+        string config = Path.GetFileName(baseDir);
+        string? bin = Path.GetDirectoryName(Path.GetDirectoryName(baseDir));
+        string[] candidates =
+        [
+            Path.Combine(bin ?? "", "Unicornet.Cli", config, "unicornet.dll"),
+            Path.Combine(Root, "src", "Unicornet.Cli", "bin", "Debug", "net10.0", "unicornet.dll"),
+            Path.Combine(Root, "src", "Unicornet.Cli", "bin", "Release", "net10.0", "unicornet.dll"),
+        ];
+        return candidates.FirstOrDefault(File.Exists);
+    }
+
+    private static string FindRoot([CallerFilePath] string thisFile = "")
+    {
+        string? dir = Path.GetDirectoryName(thisFile);
+        while (dir is not null && !File.Exists(Path.Combine(dir, "unicornet.sln")))
+        {
             dir = Path.GetDirectoryName(dir);
         }
 
-        // Built with --artifacts-path outside the tree: fall back to the working directory's ancestors.
-        dir = Directory.GetCurrentDirectory();
-        while (dir is not null)
-        {
-            if (File.Exists(Path.Combine(dir, "unicornet.sln")))
-            {
-                return dir;
-            }
-
-            dir = Path.GetDirectoryName(dir);
-        }
-
-        throw new DirectoryNotFoundException("unicornet.sln not found above the test binaries");
+        return dir ?? throw new InvalidOperationException("cannot find the repository root from " + thisFile);
     }
 }

@@ -1,0 +1,89 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Unicornet.Config;
+using Unicornet.Config.Hooks;
+
+namespace Unicornet.Workers;
+
+/// <summary>
+/// TLS for the engine's worker classes from <c>certfile</c>, <c>keyfile</c>, <c>ca_certs</c>,
+/// <c>cert_reqs</c> and <c>ciphers</c>. The <c>ssl_context</c> hook gets the default factory and
+/// may return changed options; it runs once per worker, not per connection as in gunicorn.
+/// </summary>
+internal static class TlsOptions
+{
+    public static SslServerAuthenticationOptions? From(UnicornetConfig config, HookSet hooks, ILog log)
+    {
+        string? certFile = config.Get<string?>("certfile");
+        if (string.IsNullOrEmpty(certFile))
+        {
+            return null;
+        }
+
+        return hooks.Call(HookNames.SslContext, () => Default(config, log), config, (Func<SslServerAuthenticationOptions>)(() => Default(config, log)));
+    }
+
+    private static SslServerAuthenticationOptions Default(UnicornetConfig config, ILog log)
+    {
+        string certFile = config.Get<string?>("certfile")!;
+        string? keyFile = config.Get<string?>("keyfile");
+        X509Certificate2 certificate = X509Certificate2.CreateFromPemFile(certFile, keyFile);
+        int certReqs = config.Get<int>("cert_reqs");
+        X509Certificate2Collection? trusted = null;
+        if (config.Get<string?>("ca_certs") is { Length: > 0 } caFile)
+        {
+            trusted = [];
+            trusted.ImportFromPemFile(caFile);
+        }
+
+        var options = new SslServerAuthenticationOptions
+        {
+            ServerCertificate = certificate,
+            ClientCertificateRequired = certReqs > 0,
+            ApplicationProtocols = [SslApplicationProtocol.Http11],
+            RemoteCertificateValidationCallback = (_, cert, chain, errors) => ValidateClient(certReqs, trusted, cert, errors),
+        };
+
+        if (config.Get<string?>("ciphers") is { Length: > 0 } ciphers)
+        {
+            var suites = new List<TlsCipherSuite>();
+            foreach (string name in ciphers.Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (Enum.TryParse(name, ignoreCase: false, out TlsCipherSuite suite))
+                {
+                    suites.Add(suite);
+                }
+                else
+                {
+                    log.Warning("ciphers: '{Name}' is not an IANA TLS cipher suite name (TLS_...); ignored", name);
+                }
+            }
+
+            if (suites.Count > 0 && OperatingSystem.IsLinux())
+            {
+                options.CipherSuitesPolicy = new CipherSuitesPolicy(suites);
+            }
+        }
+
+        return options;
+    }
+
+    private static bool ValidateClient(int certReqs, X509Certificate2Collection? trusted, X509Certificate? cert, SslPolicyErrors errors)
+    {
+        if (cert is null)
+        {
+            return certReqs < 2;
+        }
+
+        if (trusted is null)
+        {
+            return errors == SslPolicyErrors.None;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(cert as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(cert.GetRawCertData()));
+    }
+}
