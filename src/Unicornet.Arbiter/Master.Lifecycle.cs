@@ -293,8 +293,7 @@ internal sealed partial class Master
         }
     }
 
-    private static LogOptions LogOptionsFor(UnicornetConfig c) =>
-        new(c.ErrorLog, c.LogLevel, c.Get<bool>("log_json"), c.Get<bool>("capture_output"), "master");
+    private LogOptions LogOptionsFor(UnicornetConfig c) => LoggingSetup.Options(c, "master", _statsd);
 
     private void WriteSnapshot(UnicornetConfig config, int generation)
     {

@@ -49,6 +49,8 @@ internal sealed partial class Master
     private bool _stopping;
     private bool _reloading;
     private DirtyArbiterSupervisor? _dirty;
+    private Unicornet.Logging.Metrics.StatsdClient? _statsd;
+    private Unicornet.Logging.Metrics.BacklogProbe? _backlog;
     private readonly Dictionary<string, DateTime> _watched = [];
 
     public Master(UnicornetConfig config, Func<UnicornetConfig> reload)
@@ -79,6 +81,7 @@ internal sealed partial class Master
         }
 
         ApplyProcessSettings(_config);
+        _statsd = LoggingSetup.Statsd(_config);
         _log = new UnicornetLog(LogOptionsFor(_config));
         try
         {
@@ -516,6 +519,16 @@ internal sealed partial class Master
                 {
                     _config.Hooks.Invoke(HookNames.WorkerExit, _view, w.View);
                 }
+            }
+        }
+
+        _statsd?.Gauge("unicornet.workers", _workers.Count(w => !w.Exited));
+        if (_statsd is not null && _config.Get<bool>("enable_backlog_metric"))
+        {
+            _backlog ??= new Unicornet.Logging.Metrics.BacklogProbe(_listeners.Select(l => l.Fd));
+            if (_backlog.Read() is int queued)
+            {
+                _statsd.Histogram("unicornet.backlog", queued);
             }
         }
 

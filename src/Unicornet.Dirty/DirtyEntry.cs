@@ -86,5 +86,5 @@ public static class DirtyEntry
     }
 
     private static UnicornetLog CreateLog(UnicornetConfig config, string role) =>
-        new(new LogOptions(config.ErrorLog, config.LogLevel, config.Get<bool>("log_json"), CaptureOutput: false, Role: role));
+        new(LoggingSetup.Options(config, role));
 }

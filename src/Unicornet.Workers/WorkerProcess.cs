@@ -72,7 +72,8 @@ internal sealed class WorkerProcess
             return WorkerEnvironment.BootErrorExitCode;
         }
 
-        var log = new UnicornetLog(new LogOptions(config.ErrorLog, config.LogLevel, config.Get<bool>("log_json"), config.Get<bool>("capture_output"), "worker"));
+        Unicornet.Logging.Metrics.StatsdClient? statsd = LoggingSetup.Statsd(config);
+        var log = new UnicornetLog(LoggingSetup.Options(config, "worker", statsd));
         if (Environment.GetEnvironmentVariable(WorkerEnvironment.CheckApp) == "1")
         {
             return CheckApp(config, log);
@@ -154,7 +155,7 @@ internal sealed class WorkerProcess
 
         _syncClass = options.WorkerClass == "sync";
         long limit = Config.MaxRequests > 0 ? Config.MaxRequests + (Config.MaxRequestsJitter > 0 ? Random.Shared.Next(0, Config.MaxRequestsJitter + 1) : 0) : 0;
-        _events = new WorkerServingEvents(this, limit);
+        _events = new WorkerServingEvents(this, limit, RequestLog.Create(Config, Log), LoggingSetup.Statsd(Config));
 
         // kestrel loads the app itself so a whole ASP.NET Core app keeps its own Kestrel; the engine
         // classes get a request delegate (a captured host is bridged into it).
@@ -340,6 +341,7 @@ internal sealed class WorkerProcess
         {
             Log.Info("Worker reopening logs (pid: {Pid})", ProcessInfo.Pid);
             Log.Reopen();
+            _events?.RequestLog?.Reopen();
         });
         Register((PosixSignal)Signals.SIGABRT, _ =>
         {

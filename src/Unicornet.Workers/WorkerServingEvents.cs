@@ -16,11 +16,18 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
     private readonly long _limit;
     private int _limitReached;
 
-    public WorkerServingEvents(WorkerProcess worker, long limit)
+    private readonly Unicornet.Logging.Metrics.StatsdClient? _statsd;
+
+    public WorkerServingEvents(WorkerProcess worker, long limit, RequestLog? requestLog, Unicornet.Logging.Metrics.StatsdClient? statsd)
     {
         _worker = worker;
         _limit = limit;
+        RequestLog = requestLog;
+        _statsd = statsd;
     }
+
+    /// <summary>The access log, null when access logging is off (then it costs nothing per request).</summary>
+    public RequestLog? RequestLog { get; }
 
     public InFlightRequests InFlight { get; } = new();
 
@@ -51,6 +58,14 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
     public void RequestCompleted(HttpContext context, RequestSummary summary)
     {
         InFlight.End(context);
+        RequestLog?.Write(context, summary);
+        if (_statsd is not null)
+        {
+            _statsd.Increment("unicornet.requests");
+            _statsd.Timing("unicornet.request.duration", summary.Duration.TotalMilliseconds);
+            _statsd.Increment("unicornet.request.status." + summary.Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         if (_worker.Hooks.Has(HookNames.PostRequest))
         {
             _worker.Hooks.Invoke(HookNames.PostRequest, _worker.View, new HookRequest(context), new HookResponse(context, summary));
