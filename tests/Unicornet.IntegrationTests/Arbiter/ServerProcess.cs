@@ -53,7 +53,7 @@ internal sealed class ServerProcess : IDisposable
         return path;
     }
 
-    /// <summary>Starts `unicornet ARGS -b 127.0.0.1:PORT TestApp.dll:App`.</summary>
+    /// <summary>Starts `unicornet ARGS -b 127.0.0.1:PORT TestApp.dll:App.Invoke`.</summary>
     public ServerProcess Start(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
@@ -72,7 +72,7 @@ internal sealed class ServerProcess : IDisposable
 
         psi.ArgumentList.Add("-b");
         psi.ArgumentList.Add("127.0.0.1:" + Port.ToString(CultureInfo.InvariantCulture));
-        psi.ArgumentList.Add(TestAppPath + ":App");
+        psi.ArgumentList.Add(TestAppPath + ":App.Invoke");
         foreach (string v in new[] { "UNICORNET_CMD_ARGS", "PORT", "WEB_CONCURRENCY", "UNICORNET_ROLE", "UNICORNET_PID", "UNICORNET_FDS" })
         {
             psi.Environment.Remove(v);
