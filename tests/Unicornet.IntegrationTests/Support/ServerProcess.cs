@@ -56,7 +56,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         bool waitForHttp = true,
         string readyPath = "/",
         TimeSpan? timeout = null,
-        string? directory = null)
+        string? directory = null,
+        string? workingDirectory = null)
     {
         directory ??= System.IO.Directory.CreateTempSubdirectory("unicornet-server-").FullName;
         int port = FreePort();
@@ -65,7 +66,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = directory,
+            WorkingDirectory = workingDirectory ?? directory,
         };
         psi.ArgumentList.Add("exec");
         psi.ArgumentList.Add(Binaries.Unicornet);

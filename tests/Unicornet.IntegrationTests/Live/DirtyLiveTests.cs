@@ -1,0 +1,57 @@
+using System.Net;
+using System.Text.Json;
+using Unicornet.IntegrationTests.Support;
+
+namespace Unicornet.IntegrationTests.Live;
+
+/// <summary>A dirty app called from real HTTP workers of a real master, with streaming, and `show dirty`.</summary>
+public sealed class DirtyLiveTests
+{
+    [Fact]
+    public async Task Dirty_model_is_called_from_http_workers_and_streams()
+    {
+        string bin = Path.GetDirectoryName(Examples.Dll("DirtyModel"))!;
+        string socket = Path.Combine(Directory.CreateTempSubdirectory("unicornet-dirty-live-").FullName, "ctl.sock");
+        await using ServerProcess server = await ServerProcess.StartAsync(
+            ["-w", "2", "-k", "async", "--control-socket", socket, "--dirty-app", "DirtyModel:DirtyModel.ModelApp:1", "--dirty-workers", "2", "--dirty-threads", "2", "DirtyModel:Http.App"],
+            workingDirectory: bin,
+            readyPath: "/missing",
+            timeout: TimeSpan.FromSeconds(90));
+        using var client = new HttpClient { BaseAddress = server.BaseUri, Timeout = TimeSpan.FromSeconds(60) };
+
+        // The model trains at init in its dirty worker; until then a call gets the typed
+        // "no dirty worker has the app loaded" error (503 from the example app), so poll with a deadline.
+        HttpStatusCode status = 0;
+        string predictBody = "";
+        DateTime deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            using HttpResponseMessage predict = await client.GetAsync("/predict");
+            status = predict.StatusCode;
+            predictBody = await predict.Content.ReadAsStringAsync();
+            if (status != HttpStatusCode.ServiceUnavailable)
+            {
+                break;
+            }
+
+            predictBody.ShouldContain("DirtyNoWorkersAvailableException");
+            await Task.Delay(250);
+        }
+
+        status.ShouldBe(HttpStatusCode.OK, predictBody + server.Output);
+        using (JsonDocument p = JsonDocument.Parse(predictBody))
+        {
+            p.RootElement.TryGetProperty("Label", out _).ShouldBeTrue(predictBody);
+        }
+
+        string stream = await client.GetStringAsync("/neighbours?k=3");
+        string[] lines = stream.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Length.ShouldBe(3, stream);
+
+        CommandResult dirty = CommandRunner.Run(Binaries.Unicornetc, ["-s", socket, "-j", "-c", "show dirty"]);
+        dirty.ExitCode.ShouldBe(0, dirty.Output);
+        using JsonDocument dirtyStatus = JsonDocument.Parse(dirty.StdOut);
+        dirtyStatus.RootElement.GetProperty("enabled").GetBoolean().ShouldBeTrue();
+        dirtyStatus.RootElement.ToString().ShouldContain("DirtyModel:DirtyModel.ModelApp");
+    }
+}
