@@ -191,7 +191,8 @@ internal sealed class WorkerProcess
         View.IsBooted = true;
         Heartbeat.Phase = WorkerPhase.Ready;
         Beat();
-        Log.Info("Booting worker with pid: {Pid}", ProcessInfo.Pid);
+        double readyMs = (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds;
+        Log.Info("Booting worker with pid: {Pid} (ready {ReadyMs:F0} ms after exec)", ProcessInfo.Pid, readyMs);
         try
         {
             await serving.RunAsync(app.Handler, listeners, _events, _graceful.Token, _immediate.Token).ConfigureAwait(false);

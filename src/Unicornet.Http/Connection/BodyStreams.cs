@@ -25,8 +25,27 @@ internal sealed class RequestBodyStream : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         _connection.ReadBodyAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override int Read(byte[] buffer, int offset, int count) =>
-        _connection.ReadBodyAsync(buffer.AsMemory(offset, count), default).AsTask().GetAwaiter().GetResult();
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        _connection.ThrowIfSynchronousIODisallowed(write: false);
+        return _connection.ReadBodyAsync(buffer.AsMemory(offset, count), default).AsTask().GetAwaiter().GetResult();
+    }
+
+    public override int Read(Span<byte> buffer)
+    {
+        _connection.ThrowIfSynchronousIODisallowed(write: false);
+        byte[] rented = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length);
+        try
+        {
+            int n = _connection.ReadBodyAsync(rented.AsMemory(0, buffer.Length), default).AsTask().GetAwaiter().GetResult();
+            rented.AsSpan(0, n).CopyTo(buffer);
+            return n;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 
     public override void Flush()
     {
@@ -62,13 +81,25 @@ internal sealed class ResponseBodyStream : Stream
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         _connection.WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Write(byte[] buffer, int offset, int count) => _connection.Write(buffer.AsSpan(offset, count));
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        _connection.ThrowIfSynchronousIODisallowed(write: true);
+        _connection.Write(buffer.AsSpan(offset, count));
+    }
 
-    public override void Write(ReadOnlySpan<byte> buffer) => _connection.Write(buffer);
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        _connection.ThrowIfSynchronousIODisallowed(write: true);
+        _connection.Write(buffer);
+    }
 
     public override Task FlushAsync(CancellationToken cancellationToken) => _connection.FlushOutputAsync(cancellationToken).AsTask();
 
-    public override void Flush() => _connection.FlushOutputAsync(default).AsTask().GetAwaiter().GetResult();
+    public override void Flush()
+    {
+        _connection.ThrowIfSynchronousIODisallowed(write: true);
+        _connection.FlushOutputAsync(default).AsTask().GetAwaiter().GetResult();
+    }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 

@@ -49,6 +49,9 @@ internal sealed class ConnectionSettings
     /// </summary>
     public bool DetectDisconnects { get; init; } = true;
 
+    /// <summary>Whether requests may take over the connection (IHttpUpgradeFeature, e.g. WebSockets): the async class only.</summary>
+    public bool AllowUpgrade { get; init; }
+
     /// <summary>Called when a request's RequestStarting returned false (max_requests): the loop stops accepting.</summary>
     public Action? StopRequested { get; set; }
 

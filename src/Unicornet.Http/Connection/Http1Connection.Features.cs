@@ -23,7 +23,9 @@ internal sealed partial class Http1Connection :
     IHttpBodyControlFeature,
     IHttpRequestTrailersFeature,
     ITlsConnectionFeature,
-    IHttpEarlyHintsFeature
+    IHttpEarlyHintsFeature,
+    IHttpResponseTrailersFeature,
+    IHttpUpgradeFeature
 {
     private Dictionary<Type, object?>? _overrides;
     private int _revision;
@@ -40,6 +42,7 @@ internal sealed partial class Http1Connection :
     private long? _maxRequestBodySize;
     private bool _requestAbortedCancelled;
     private IHeaderDictionary? _requestTrailers;
+    private bool _allowSynchronousIO;
 
     // ---- IFeatureCollection -------------------------------------------------------------------------------
 
@@ -102,6 +105,7 @@ internal sealed partial class Http1Connection :
         typeof(IHttpConnectionFeature), typeof(IHttpRequestLifetimeFeature), typeof(IHttpRequestIdentifierFeature),
         typeof(IHttpRequestBodyDetectionFeature), typeof(IHttpMaxRequestBodySizeFeature), typeof(IHttpBodyControlFeature),
         typeof(IHttpRequestTrailersFeature), typeof(ITlsConnectionFeature), typeof(IHttpEarlyHintsFeature),
+        typeof(IHttpResponseTrailersFeature), typeof(IHttpUpgradeFeature),
     ];
 
     private bool IsOwnFeature(Type key)
@@ -109,6 +113,18 @@ internal sealed partial class Http1Connection :
         if (key == typeof(ITlsConnectionFeature))
         {
             return _ssl is not null;
+        }
+
+        if (key == typeof(IHttpResponseTrailersFeature))
+        {
+            // HTTP/1.1 can carry trailers only after the last chunk of a chunked body.
+            return ResponseTrailersAllowed;
+        }
+
+        if (key == typeof(IHttpUpgradeFeature))
+        {
+            // Only where an upgraded connection may hold its task for as long as it lives (the async class).
+            return _settings.AllowUpgrade;
         }
 
         return Array.IndexOf(s_ownFeatures, key) >= 0;
@@ -124,6 +140,8 @@ internal sealed partial class Http1Connection :
         _revision++;
         _requestTrailers = null;
         _requestAbortedCancelled = false;
+        _allowSynchronousIO = _settings.Options.AllowSynchronousIO;
+        ResetTrailersAndUpgrade();
     }
 
     // ---- IHttpRequestFeature ------------------------------------------------------------------------------
@@ -223,7 +241,18 @@ internal sealed partial class Http1Connection :
         }
     }
 
-    bool IHttpBodyControlFeature.AllowSynchronousIO { get; set; } = true;
+    bool IHttpBodyControlFeature.AllowSynchronousIO { get => _allowSynchronousIO; set => _allowSynchronousIO = value; }
+
+    /// <summary>Throws as Kestrel does when the app uses blocking body I/O without opting in.</summary>
+    internal void ThrowIfSynchronousIODisallowed(bool write)
+    {
+        if (!_allowSynchronousIO)
+        {
+            throw new InvalidOperationException(write
+                ? "Synchronous operations are disallowed. Call WriteAsync or set AllowSynchronousIO to true instead."
+                : "Synchronous operations are disallowed. Call ReadAsync or set AllowSynchronousIO to true instead.");
+        }
+    }
 
     IHeaderDictionary IHttpRequestTrailersFeature.Trailers =>
         _requestTrailers ?? throw new InvalidOperationException("the request trailers are not available yet");

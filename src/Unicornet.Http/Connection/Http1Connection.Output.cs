@@ -372,7 +372,7 @@ internal sealed partial class Http1Connection
         CloseChunk();
         if (_chunked)
         {
-            AppendRaw("0\r\n\r\n"u8);
+            AppendLastChunk();
         }
 
         if (_declaredLength >= 0 && _bodyAllowed && _bodyBytes < _declaredLength)
@@ -409,7 +409,7 @@ internal sealed partial class Http1Connection
         long autoLength = -1;
         if (bodyAllowed && declared is null)
         {
-            if (appCompleted)
+            if (appCompleted && !TrailersDeclared(http10))
             {
                 autoLength = staged;
             }
@@ -473,6 +473,11 @@ internal sealed partial class Http1Connection
 
                 if (IsHopByHop(name))
                 {
+                    if (_upgrading)
+                    {
+                        continue;
+                    }
+
                     if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase) && header.Value.ToString().Contains("close", StringComparison.OrdinalIgnoreCase))
                     {
                         keepAlive = false;
@@ -504,7 +509,11 @@ internal sealed partial class Http1Connection
                 writer.Write(DateHeader.Line);
             }
 
-            if (!keepAlive)
+            if (_upgrading)
+            {
+                WriteUpgradeFields(ref writer);
+            }
+            else if (!keepAlive)
             {
                 writer.Write("Connection: close\r\n"u8);
             }

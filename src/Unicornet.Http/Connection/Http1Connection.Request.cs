@@ -108,6 +108,14 @@ internal sealed partial class Http1Connection
                 Abort();
             }
         }
+        catch (Exception ex)
+        {
+            // Finishing the response failed (the client went away mid-write): drop the connection, but still
+            // run OnCompleted below; the bridge disposes the host's request context there.
+            error ??= ex;
+            _keepAlive = false;
+            Abort();
+        }
         finally
         {
             _requestActive = false;
@@ -221,7 +229,7 @@ internal sealed partial class Http1Connection
         _requestBody = _requestBodyStream;
         ResolveRemote();
         _traceIdentifier = null;
-        _maxRequestBodySize = null;
+        _maxRequestBodySize = _settings.Options.MaxRequestBodySize;
         _requestAbortedSource?.Dispose();
         _requestAbortedSource = null;
         ResetResponse();

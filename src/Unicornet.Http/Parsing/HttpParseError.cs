@@ -24,11 +24,15 @@ internal enum HttpParseError
     RequestBodyTooLarge,
 }
 
-/// <summary>A malformed request (or body). <see cref="Status"/> is what goes back to the client; 0 = close silently.</summary>
-internal sealed class HttpParseException : IOException
+/// <summary>
+/// A malformed request (or body). <see cref="Status"/> is what goes back to the client; 0 = close silently.
+/// A <see cref="Microsoft.AspNetCore.Http.BadHttpRequestException"/> (an <see cref="IOException"/>) as Kestrel throws,
+/// so minimal APIs and MVC map a body error to its status (413 over MaxRequestBodySize) instead of aborting.
+/// </summary>
+internal sealed class HttpParseException : Microsoft.AspNetCore.Http.BadHttpRequestException
 {
     public HttpParseException(HttpParseError error, string detail = "")
-        : base(detail.Length == 0 ? error.ToString() : error.ToString() + ": " + detail)
+        : base(detail.Length == 0 ? error.ToString() : error.ToString() + ": " + detail, StatusOf(error) == 0 ? 400 : StatusOf(error))
     {
         Error = error;
     }
@@ -40,7 +44,9 @@ internal sealed class HttpParseException : IOException
     /// PROXY v2 framing errors), 431 header limits, 417, 501, 403; the IOError family (EOF, chunk framing)
     /// closes the connection without a response.
     /// </summary>
-    public int Status => Error switch
+    public int Status => StatusOf(Error);
+
+    private static int StatusOf(HttpParseError error) => error switch
     {
         HttpParseError.LimitRequestHeaders => 431,
         HttpParseError.ExpectationFailed => 417,

@@ -34,7 +34,7 @@ internal sealed class ConnectionServingLoop : IHttpServingLoop
     public async Task RunAsync(IReadOnlyList<Socket> listeners, CancellationToken graceful, CancellationToken immediate)
     {
         using var gate = _limitRequests ? new SemaphoreSlim(Math.Max(1, _options.Threads)) : null;
-        var settings = new ConnectionSettings(_options, _app, _events, keepAlive: true, gate);
+        var settings = new ConnectionSettings(_options, _app, _events, keepAlive: true, gate) { AllowUpgrade = !_limitRequests };
         using var stopAccepting = CancellationTokenSource.CreateLinkedTokenSource(graceful, immediate);
         settings.StopRequested = () =>
         {

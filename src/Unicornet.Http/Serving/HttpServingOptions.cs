@@ -75,6 +75,19 @@ public sealed record HttpServingOptions
     /// <summary><c>do_handshake_on_connect</c>.</summary>
     public bool TlsHandshakeOnConnect { get; init; }
 
+    /// <summary>
+    /// The default of <c>IHttpBodyControlFeature.AllowSynchronousIO</c> for every request. False as in Kestrel:
+    /// blocking body reads and writes throw <see cref="InvalidOperationException"/> unless the app opts in.
+    /// </summary>
+    public bool AllowSynchronousIO { get; init; }
+
+    /// <summary>
+    /// The default of <c>IHttpMaxRequestBodySizeFeature.MaxRequestBodySize</c> for every request (null = no limit, as in
+    /// gunicorn; Kestrel's default is 30,000,000). Apps may change it per request before reading the body; a body
+    /// beyond it is answered with 413.
+    /// </summary>
+    public long? MaxRequestBodySize { get; init; }
+
     /// <summary>The graceful_timeout in seconds, for draining in-flight connections on stop.</summary>
     public int GracefulTimeoutSeconds { get; init; } = 30;
 }
