@@ -7,7 +7,7 @@ using Unicornet.Logging;
 using Unicornet.Platform;
 using Unicornet.Workers;
 using Unicornet.Workers.Model;
-using Unicornet.Workers.Snapshot;
+using Unicornet.Config.Snapshot;
 using Unicornet.Workers.Supervision;
 
 namespace Unicornet.Arbitration;

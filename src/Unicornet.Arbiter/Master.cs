@@ -7,7 +7,7 @@ using Unicornet.Config.Hooks;
 using Unicornet.Logging;
 using Unicornet.Platform;
 using Unicornet.Workers.Model;
-using Unicornet.Workers.Snapshot;
+using Unicornet.Config.Snapshot;
 using Unicornet.Workers.Supervision;
 
 using Unicornet.Dirty;

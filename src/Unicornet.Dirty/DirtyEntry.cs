@@ -1,9 +1,10 @@
 using Unicornet.Config;
 using Unicornet.Dirty.Apps;
 using Unicornet.Dirty.Arbiter;
-using Unicornet.Dirty.Config;
 using Unicornet.Dirty.Worker;
 using Unicornet.Logging;
+
+using Unicornet.Config.Snapshot;
 
 namespace Unicornet.Dirty;
 
@@ -21,7 +22,7 @@ public static class DirtyEntry
         using UnicornetLog log = CreateLog(config, "dirty-arbiter");
         try
         {
-            config = DirtyConfigReader.BindHooks(config, log);
+            config = ConfigSnapshot.BindHooks(config, log);
             string socket = Environment.GetEnvironmentVariable(DirtyEnvironment.Socket) is { Length: > 0 } s
                 ? s
                 : Path.Combine(Directory.CreateTempSubdirectory("unicornet-dirty-").FullName, "arbiter.sock");
@@ -47,7 +48,7 @@ public static class DirtyEntry
         using UnicornetLog log = CreateLog(config, "dirty-worker");
         try
         {
-            config = DirtyConfigReader.BindHooks(config, log);
+            config = ConfigSnapshot.BindHooks(config, log);
             int age = int.TryParse(Environment.GetEnvironmentVariable(DirtyEnvironment.Age), out int a) ? a : 0;
             AppDirectory directory = AppDirectory.FromConfig(config);
             var apps = new List<DirtyAppSpec>();
@@ -76,7 +77,7 @@ public static class DirtyEntry
 
         try
         {
-            return DirtyConfigReader.Read(path);
+            return ConfigSnapshot.Read(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException)
         {

@@ -11,7 +11,7 @@ using Unicornet.Logging;
 using Unicornet.Platform;
 using Unicornet.Workers.Classes;
 using Unicornet.Workers.Model;
-using Unicornet.Workers.Snapshot;
+using Unicornet.Config.Snapshot;
 using Unicornet.Workers.Supervision;
 
 namespace Unicornet.Workers;
@@ -278,22 +278,8 @@ internal sealed class WorkerProcess
 
     private void BindHooks()
     {
-        if (Config.Script is not { } script)
-        {
-            return;
-        }
-
-        var runner = new ConfigScriptRunner();
-        var env = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry kv in Environment.GetEnvironmentVariables())
-        {
-            env[(string)kv.Key] = kv.Value as string ?? "";
-        }
-
-        ScriptEvaluation evaluation = runner.Run(script, env);
-        Hooks = evaluation.Hooks;
-        Hooks.UseLog(Log);
-        Config = Config.WithHooks(Hooks);
+        Config = ConfigSnapshot.BindHooks(Config, Log);
+        Hooks = Config.Hooks;
     }
 
     private void DropPrivileges()

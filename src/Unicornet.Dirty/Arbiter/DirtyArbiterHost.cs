@@ -6,10 +6,11 @@ using System.Threading.Channels;
 using Unicornet.Config;
 using Unicornet.Config.Hooks;
 using Unicornet.Dirty.Apps;
-using Unicornet.Dirty.Config;
 using Unicornet.Dirty.Protocol;
 using Unicornet.Dirty.Worker;
 using Unicornet.Platform;
+
+using Unicornet.Config.Snapshot;
 
 namespace Unicornet.Dirty.Arbiter;
 
@@ -493,8 +494,8 @@ internal sealed partial class DirtyArbiterHost
         {
             try
             {
-                UnicornetConfig fresh = DirtyConfigReader.Read(path);
-                _config = DirtyConfigReader.BindHooks(fresh, _log);
+                UnicornetConfig fresh = ConfigSnapshot.Read(path);
+                _config = ConfigSnapshot.BindHooks(fresh, _log);
                 ApplySettings(_config);
                 _target = Math.Max(_config.Get<int>("dirty_workers"), 0);
             }

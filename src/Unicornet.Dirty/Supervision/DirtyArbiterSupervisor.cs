@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Unicornet.Config;
 using Unicornet.Dirty.Client;
-using Unicornet.Dirty.Config;
 using Unicornet.Platform;
+
+using Unicornet.Config.Snapshot;
 
 namespace Unicornet.Dirty;
 
@@ -47,7 +48,7 @@ public sealed class DirtyArbiterSupervisor : IAsyncDisposable
         _snapshotPath = configSnapshotPath ?? Path.Combine(_directory, "config.json");
         if (_ownsSnapshot)
         {
-            DirtyConfigWriter.Write(config, _snapshotPath);
+            ConfigSnapshot.Write(config, _snapshotPath);
         }
     }
 
@@ -134,7 +135,7 @@ public sealed class DirtyArbiterSupervisor : IAsyncDisposable
         _config = config;
         if (_ownsSnapshot)
         {
-            DirtyConfigWriter.Write(config, _snapshotPath);
+            ConfigSnapshot.Write(config, _snapshotPath);
         }
 
         Signal(Signals.SIGHUP);

@@ -1,7 +1,7 @@
 using Unicornet.Config;
 using Unicornet.Config.Hooks;
 using Unicornet.Config.Settings;
-using Unicornet.Workers.Snapshot;
+using Unicornet.Config.Snapshot;
 
 namespace Unicornet.IntegrationTests.Arbiter;
 

@@ -5,7 +5,7 @@ using Unicornet.Config.Hooks;
 using Unicornet.Config.Script;
 using Unicornet.Config.Settings;
 
-namespace Unicornet.Workers.Snapshot;
+namespace Unicornet.Config.Snapshot;
 
 /// <summary>
 /// A resolved <see cref="UnicornetConfig"/> written to JSON by the master and read back by a worker,
@@ -216,4 +216,28 @@ public static class ConfigSnapshot
 
     private static SourceLocation ReadLocation(JsonElement e) =>
         new(e.GetProperty("path").GetString() ?? "", e.GetProperty("line").GetInt32(), e.GetProperty("column").GetInt32());
+
+    /// <summary>
+    /// Runs the compiled script in this process to bind its hooks (workers and dirty processes do this;
+    /// their settings come from the snapshot). Returns the config unchanged when there is no script.
+    /// </summary>
+    public static UnicornetConfig BindHooks(UnicornetConfig config, ILog log)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.Script is not { } script)
+        {
+            config.Hooks.UseLog(log);
+            return config;
+        }
+
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry kv in Environment.GetEnvironmentVariables())
+        {
+            env[(string)kv.Key] = kv.Value as string ?? "";
+        }
+
+        ScriptEvaluation evaluation = new ConfigScriptRunner().Run(script, env);
+        evaluation.Hooks.UseLog(log);
+        return config.WithHooks(evaluation.Hooks);
+    }
 }
