@@ -67,15 +67,23 @@ internal sealed partial class Http1Connection : IDisposable
 
     private bool PeerTrusted => RemoteEndPoint is not IPEndPoint ip || _settings.Parser.ForwardedAllowIps.Allows(ip.Address);
 
-    /// <summary>Finish the current request (if any) and close; idle connections close at once.</summary>
+    /// <summary>
+    /// Finish the current request (if any) and close. An idle keep-alive connection is not cut at once:
+    /// its client may already be sending the next request, which would be lost (a failed request
+    /// during a reload). It gets <see cref="IdleCloseGraceMs"/> to arrive and is answered with
+    /// <c>Connection: close</c>; a connection that stays silent closes when the grace ends.
+    /// </summary>
     public void RequestClose()
     {
         _closeRequested = true;
         if (IsIdle)
         {
-            Abort();
+            Deadline = Math.Min(Deadline, Environment.TickCount64 + IdleCloseGraceMs);
         }
     }
+
+    /// <summary>How long an idle keep-alive connection may still bring one request after a stop was requested.</summary>
+    public const int IdleCloseGraceMs = 1000;
 
     /// <summary>Drops the connection now.</summary>
     public void Abort()
@@ -169,7 +177,7 @@ internal sealed partial class Http1Connection : IDisposable
             Deadline = Environment.TickCount64 + (first ? _settings.HeaderTimeoutMs : _settings.KeepAliveMs);
             if (_closeRequested && !first)
             {
-                return false;
+                Deadline = Math.Min(Deadline, Environment.TickCount64 + IdleCloseGraceMs);
             }
         }
 
