@@ -19,15 +19,13 @@ public sealed class AspNetFeatureTests
         return ctx.Response.Body.WriteAsync(bytes).AsTask();
     }
 
-    private static HttpServingOptions Options(string workerClass) => new() { WorkerClass = workerClass, Threads = 4, KeepAliveSeconds = 5 };
-
     [Theory]
     [InlineData("sync")]
     [InlineData("gthread")]
     [InlineData("async")]
     public async Task Trailers_are_written_after_the_last_chunk(string workerClass)
     {
-        await using var loop = new LoopHarness(Options(workerClass), async ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options(workerClass), async ctx =>
         {
             ctx.Response.DeclareTrailer("x-sum");
             await ctx.Response.WriteAsync("body");
@@ -45,7 +43,7 @@ public sealed class AspNetFeatureTests
     [Fact]
     public async Task Trailers_feature_is_absent_on_http10()
     {
-        await using var loop = new LoopHarness(Options("async"), ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options("async"), ctx =>
             Text(ctx, "supports=" + ctx.Response.SupportsTrailers()));
 
         loop.Exchange("GET / HTTP/1.0\r\n\r\n").ShouldEndWith("supports=False");
@@ -56,7 +54,7 @@ public sealed class AspNetFeatureTests
     public async Task Upgrade_switches_protocols_and_hands_over_the_raw_connection()
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var loop = new LoopHarness(Options("async"), async ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options("async"), async ctx =>
         {
             ctx.Response.OnCompleted(() =>
             {
@@ -108,7 +106,7 @@ public sealed class AspNetFeatureTests
     [InlineData("gthread")]
     public async Task Upgrade_feature_is_absent_outside_the_async_class(string workerClass)
     {
-        await using var loop = new LoopHarness(Options(workerClass), ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options(workerClass), ctx =>
             Text(ctx, "upgrade=" + (ctx.Features.Get<IHttpUpgradeFeature>() is not null)));
 
         loop.Exchange("GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n").ShouldEndWith("upgrade=False");
@@ -133,12 +131,12 @@ public sealed class AspNetFeatureTests
             return Task.CompletedTask;
         };
 
-        await using (var strict = new LoopHarness(Options(workerClass), app))
+        await using (var strict = new LoopHarness(LoopHarness.Options(workerClass), app))
         {
             strict.Exchange("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").ShouldEndWith("refused");
         }
 
-        await using var lenient = new LoopHarness(Options(workerClass) with { AllowSynchronousIO = true }, app);
+        await using var lenient = new LoopHarness(LoopHarness.Options(workerClass) with { AllowSynchronousIO = true }, app);
         lenient.Exchange("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").ShouldEndWith("\r\nsync\r\n0\r\n\r\n");
     }
 
@@ -149,7 +147,7 @@ public sealed class AspNetFeatureTests
     [InlineData("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n", "True")]
     public async Task CanHaveBody_follows_the_framing(string request, string expected)
     {
-        await using var loop = new LoopHarness(Options("async"), ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options("async"), ctx =>
             Text(ctx, ctx.Features.Get<IHttpRequestBodyDetectionFeature>()!.CanHaveBody.ToString()));
 
         loop.Exchange(request).ShouldEndWith(expected);
@@ -160,7 +158,7 @@ public sealed class AspNetFeatureTests
     [InlineData("async")]
     public async Task Request_body_reads_through_the_pipe_reader(string workerClass)
     {
-        await using var loop = new LoopHarness(Options(workerClass), async ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options(workerClass), async ctx =>
         {
             long total = 0;
             while (true)
@@ -189,7 +187,7 @@ public sealed class AspNetFeatureTests
     public async Task OnCompleted_fires_when_the_client_leaves_mid_response(string workerClass)
     {
         var completed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var loop = new LoopHarness(Options(workerClass), async ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options(workerClass), async ctx =>
         {
             ctx.Response.OnCompleted(() =>
             {

@@ -9,6 +9,9 @@ namespace Unicornet.Http.Tests;
 /// <summary>Runs a real serving loop on 127.0.0.1:0 and talks raw bytes to it.</summary>
 internal sealed class LoopHarness : IAsyncDisposable
 {
+    /// <summary>The options most loop tests use: 4 threads for gthread, 5 s keep-alive.</summary>
+    public static HttpServingOptions Options(string workerClass) => new() { WorkerClass = workerClass, Threads = 4, KeepAliveSeconds = 5 };
+
     private readonly Socket _listener;
     private readonly CancellationTokenSource _graceful = new();
     private readonly CancellationTokenSource _immediate = new();

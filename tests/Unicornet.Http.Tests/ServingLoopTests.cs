@@ -20,15 +20,13 @@ public sealed class ServingLoopTests
         return ctx.Response.Body.WriteAsync(bytes).AsTask();
     }
 
-    private static HttpServingOptions Options(string workerClass) => new() { WorkerClass = workerClass, Threads = 4, KeepAliveSeconds = 5 };
-
     [Theory]
     [InlineData("sync")]
     [InlineData("gthread")]
     [InlineData("async")]
     public async Task Serves_a_request(string workerClass)
     {
-        await using var loop = new LoopHarness(Options(workerClass), s_hello);
+        await using var loop = new LoopHarness(LoopHarness.Options(workerClass), s_hello);
         string response = loop.Exchange("GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         response.ShouldStartWith("HTTP/1.1 200 OK\r\n");
         response.ShouldContain("\r\nServer: unicornet\r\n");
@@ -39,7 +37,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task Sync_worker_always_closes()
     {
-        await using var loop = new LoopHarness(Options("sync"), s_hello);
+        await using var loop = new LoopHarness(LoopHarness.Options("sync"), s_hello);
         using Socket socket = loop.Connect();
         socket.Send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
         string response = LoopHarness.ReadToClose(socket);
@@ -53,7 +51,7 @@ public sealed class ServingLoopTests
     [InlineData("async")]
     public async Task Keep_alive_and_pipelining(string workerClass)
     {
-        await using var loop = new LoopHarness(Options(workerClass), s_hello);
+        await using var loop = new LoopHarness(LoopHarness.Options(workerClass), s_hello);
         using Socket socket = loop.Connect();
         socket.Send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
         string both = LoopHarness.ReadUntil(socket, s => s.Contains("hello /2", StringComparison.Ordinal));
@@ -66,7 +64,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task Head_204_304_have_no_body()
     {
-        await using var loop = new LoopHarness(Options("async"), async ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options("async"), async ctx =>
         {
             ctx.Response.StatusCode = ctx.Request.Path == "/204" ? 204 : ctx.Request.Path == "/304" ? 304 : 200;
             await ctx.Response.WriteAsync("body!");
@@ -85,7 +83,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task Chunked_request_and_chunked_response()
     {
-        await using var loop = new LoopHarness(Options("async"), async ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options("async"), async ctx =>
         {
             string body = await new StreamReader(ctx.Request.Body).ReadToEndAsync();
             await ctx.Response.Body.WriteAsync(Encoding.ASCII.GetBytes("got:" + body));
@@ -101,7 +99,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task Response_never_exceeds_content_length()
     {
-        await using var loop = new LoopHarness(Options("async"), async ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options("async"), async ctx =>
         {
             ctx.Response.ContentLength = 3;
             await ctx.Response.Body.WriteAsync("abcdef"u8.ToArray());
@@ -112,7 +110,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task Expect_100_continue_is_sent_when_the_body_is_read()
     {
-        await using var loop = new LoopHarness(Options("async"), async ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options("async"), async ctx =>
         {
             string body = await new StreamReader(ctx.Request.Body).ReadToEndAsync();
             await Text(ctx, "got:" + body);
@@ -134,7 +132,7 @@ public sealed class ServingLoopTests
     [InlineData("get / HTTP/1.1\r\n\r\n", "HTTP/1.1 400 ")]
     public async Task Malformed_requests_get_gunicorns_status_and_the_worker_lives_on(string request, string status)
     {
-        await using var loop = new LoopHarness(Options("sync"), s_hello);
+        await using var loop = new LoopHarness(LoopHarness.Options("sync"), s_hello);
         loop.Exchange(request).ShouldStartWith(status);
         loop.Exchange("GET /next HTTP/1.1\r\nHost: x\r\n\r\n").ShouldEndWith("hello /next");
     }
@@ -142,7 +140,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task Too_many_headers_is_431_and_long_line_is_400()
     {
-        await using var loop = new LoopHarness(Options("async") with { LimitRequestFields = 3, LimitRequestLine = 50 }, s_hello);
+        await using var loop = new LoopHarness(LoopHarness.Options("async") with { LimitRequestFields = 3, LimitRequestLine = 50 }, s_hello);
         loop.Exchange("GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n").ShouldStartWith("HTTP/1.1 431 ");
         loop.Exchange("GET /" + new string('a', 100) + " HTTP/1.1\r\n\r\n").ShouldStartWith("HTTP/1.1 400 ");
     }
@@ -152,7 +150,7 @@ public sealed class ServingLoopTests
     [InlineData("gthread")]
     public async Task Slowloris_is_cut_off_by_header_read_timeout(string workerClass)
     {
-        await using var loop = new LoopHarness(Options(workerClass) with { HeaderReadTimeoutSeconds = 1 }, s_hello);
+        await using var loop = new LoopHarness(LoopHarness.Options(workerClass) with { HeaderReadTimeoutSeconds = 1 }, s_hello);
         using Socket slow = loop.Connect();
         slow.Send("GET / HTTP/1.1\r\nHost: x\r\n"u8.ToArray());
         DateTime start = DateTime.UtcNow;
@@ -166,7 +164,7 @@ public sealed class ServingLoopTests
     {
         var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var loop = new LoopHarness(Options("async"), async ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options("async"), async ctx =>
         {
             ctx.RequestAborted.Register(() => aborted.TrySetResult());
             running.TrySetResult();
@@ -184,7 +182,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task App_exception_before_start_is_500()
     {
-        await using var loop = new LoopHarness(Options("gthread"), ctx => throw new InvalidOperationException("boom"));
+        await using var loop = new LoopHarness(LoopHarness.Options("gthread"), ctx => throw new InvalidOperationException("boom"));
         loop.Exchange("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").ShouldStartWith("HTTP/1.1 500 ");
         loop.Events.Completed.ShouldContain(c => c.Summary.Status == 500 && c.Summary.Error is InvalidOperationException);
     }
@@ -192,7 +190,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task Invalid_response_header_value_is_refused()
     {
-        await using var loop = new LoopHarness(Options("async"), ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options("async"), ctx =>
         {
             ctx.Response.Headers["X-Bad"] = "a\r\nInjected: yes";
             return Task.CompletedTask;
@@ -205,7 +203,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task Proxy_protocol_v1_and_v2_set_the_client_address()
     {
-        var options = Options("async") with { ProxyProtocol = "auto" };
+        var options = LoopHarness.Options("async") with { ProxyProtocol = "auto" };
         await using var loop = new LoopHarness(options, ctx => Text(ctx, "client=" + ctx.Connection.RemoteIpAddress + ":" + ctx.Connection.RemotePort));
         loop.Exchange("PROXY TCP4 192.168.0.1 192.168.0.11 56324 443\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             .ShouldEndWith("client=192.168.0.1:56324");
@@ -219,7 +217,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task Proxy_protocol_from_a_peer_not_allowed_is_403()
     {
-        var options = Options("async") with { ProxyProtocol = "v1", ProxyAllowIps = ["10.9.9.9"] };
+        var options = LoopHarness.Options("async") with { ProxyProtocol = "v1", ProxyAllowIps = ["10.9.9.9"] };
         await using var loop = new LoopHarness(options, s_hello);
         loop.Exchange("PROXY TCP4 192.168.0.1 192.168.0.11 56324 443\r\nGET / HTTP/1.1\r\n\r\n").ShouldStartWith("HTTP/1.1 403 ");
     }
@@ -230,19 +228,19 @@ public sealed class ServingLoopTests
         RequestDelegate app = ctx => Text(ctx, ctx.Request.Scheme + " " + ctx.Connection.RemoteIpAddress);
         var headers = new Dictionary<string, string> { ["X-FORWARDED-PROTO"] = "https" };
         const string Request = "GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-Proto: https\r\nX-Forwarded-For: 203.0.113.9\r\nConnection: close\r\n\r\n";
-        await using (var trusted = new LoopHarness(Options("async") with { SecureSchemeHeaders = headers }, app))
+        await using (var trusted = new LoopHarness(LoopHarness.Options("async") with { SecureSchemeHeaders = headers }, app))
         {
             trusted.Exchange(Request).ShouldEndWith("https 203.0.113.9");
         }
 
-        await using var untrusted = new LoopHarness(Options("async") with { SecureSchemeHeaders = headers, ForwardedAllowIps = ["10.0.0.0/8"] }, app);
+        await using var untrusted = new LoopHarness(LoopHarness.Options("async") with { SecureSchemeHeaders = headers, ForwardedAllowIps = ["10.0.0.0/8"] }, app);
         untrusted.Exchange(Request).ShouldEndWith("http 127.0.0.1");
     }
 
     [Fact]
     public async Task Early_hints_are_sent_for_http11_and_ignored_for_http10()
     {
-        await using var loop = new LoopHarness(Options("async"), async ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options("async"), async ctx =>
         {
             IHttpEarlyHintsFeature hints = ctx.Features.Get<IHttpEarlyHintsFeature>()!;
             bool sent = await hints.SendEarlyHintsAsync([new("Link", "</style.css>; rel=preload")]);
@@ -262,7 +260,7 @@ public sealed class ServingLoopTests
     [InlineData("async")]
     public async Task Worker_connections_cap_stops_accepting(string workerClass)
     {
-        await using var loop = new LoopHarness(Options(workerClass) with { WorkerConnections = 1, KeepAliveSeconds = 30 }, s_hello);
+        await using var loop = new LoopHarness(LoopHarness.Options(workerClass) with { WorkerConnections = 1, KeepAliveSeconds = 30 }, s_hello);
         using Socket first = loop.Connect();
         first.Send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
         LoopHarness.ReadUntil(first, s => s.Contains("hello /1", StringComparison.Ordinal));
@@ -279,7 +277,7 @@ public sealed class ServingLoopTests
     public async Task Max_requests_closes_and_the_loop_returns()
     {
         var events = new RecordingEvents { AllowRequests = 1 };
-        var loop = new LoopHarness(Options("async"), s_hello, events);
+        var loop = new LoopHarness(LoopHarness.Options("async"), s_hello, events);
         await using (loop)
         {
             using Socket socket = loop.Connect();
@@ -293,7 +291,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task Graceful_stop_returns_and_ticks_happen()
     {
-        var loop = new LoopHarness(Options("gthread"), s_hello);
+        var loop = new LoopHarness(LoopHarness.Options("gthread"), s_hello);
         await using (loop)
         {
             loop.Exchange("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").ShouldEndWith("hello /");
@@ -309,7 +307,7 @@ public sealed class ServingLoopTests
         {
             Formatter = new AccessLogFormatter("%(h)s %(l)s %(u)s \"%(r)s\" %(m)s %(U)s %(q)s %(H)s %(s)s %(B)s %(b)s %(f)s \"%(a)s\" %(p)s %({x-test}i)s %({x-out}o)s %(zz)s %(T)s %(M)s %(D)s %(L)s %(t)s"),
         };
-        await using var loop = new LoopHarness(Options("async"), async ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options("async"), async ctx =>
         {
             ctx.Response.Headers["X-Out"] = "out";
             await Text(ctx, "12345");
@@ -329,7 +327,7 @@ public sealed class ServingLoopTests
     public async Task Graceful_stop_finishes_the_request_in_flight(string workerClass)
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var loop = new LoopHarness(Options(workerClass), async ctx =>
+        var loop = new LoopHarness(LoopHarness.Options(workerClass), async ctx =>
         {
             started.TrySetResult();
             await Task.Delay(500);
@@ -352,7 +350,7 @@ public sealed class ServingLoopTests
     public async Task Immediate_stop_aborts_requests_in_flight()
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var loop = new LoopHarness(Options("async"), async ctx =>
+        var loop = new LoopHarness(LoopHarness.Options("async"), async ctx =>
         {
             started.TrySetResult();
             await Task.Delay(TimeSpan.FromSeconds(30), ctx.RequestAborted);
@@ -372,7 +370,7 @@ public sealed class ServingLoopTests
     {
         RequestDelegate app = ctx => Text(ctx, ctx.Request.Scheme);
         var headers = new Dictionary<string, string> { ["X-FORWARDED-PROTO"] = "https" };
-        await using var loop = new LoopHarness(Options("async") with { SecureSchemeHeaders = headers, ForwardedAllowIps = ["10.0.0.0/8", "127.0.0.0/8"] }, app);
+        await using var loop = new LoopHarness(LoopHarness.Options("async") with { SecureSchemeHeaders = headers, ForwardedAllowIps = ["10.0.0.0/8", "127.0.0.0/8"] }, app);
         loop.Exchange("GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-Proto: https\r\nConnection: close\r\n\r\n").ShouldEndWith("https");
         loop.Exchange("GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Ssl: off\r\nConnection: close\r\n\r\n").ShouldEndWith("https");
     }
@@ -381,7 +379,7 @@ public sealed class ServingLoopTests
     public async Task A_failing_request_starting_hook_answers_500_and_the_worker_lives_on()
     {
         var events = new ThrowingEvents();
-        await using var loop = new LoopHarness(Options("gthread"), s_hello, events);
+        await using var loop = new LoopHarness(LoopHarness.Options("gthread"), s_hello, events);
         loop.Exchange("GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").ShouldStartWith("HTTP/1.1 500 ");
         events.Fail = false;
         loop.Exchange("GET /y HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").ShouldEndWith("hello /y");
@@ -394,7 +392,7 @@ public sealed class ServingLoopTests
         int ticksAtEnd = -1;
         RecordingEvents? events = null;
         events = new RecordingEvents();
-        await using var loop = new LoopHarness(Options("sync"), async ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options("sync"), async ctx =>
         {
             ticksAtStart = events.Ticks;
             await Task.Delay(2600);
@@ -408,7 +406,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task Unread_body_after_expect_100_closes_instead_of_waiting()
     {
-        await using var loop = new LoopHarness(Options("async"), s_hello);
+        await using var loop = new LoopHarness(LoopHarness.Options("async"), s_hello);
         using Socket socket = loop.Connect();
         socket.Send("POST /e HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n"u8.ToArray());
         string response = LoopHarness.ReadToClose(socket);

@@ -1,3 +1,4 @@
+using System.Text;
 using Unicornet.Http.Serving;
 
 namespace Unicornet.Http.Parsing;
@@ -30,14 +31,15 @@ internal sealed class HttpParserSettings
             _ => HeaderMapPolicy.Drop,
         };
 
-        var scheme = new List<KeyValuePair<string, string>>();
+        // Names are upper-cased and encoded once here so the parser compares wire bytes with HttpChars.EqualsUpper.
+        var scheme = new List<KeyValuePair<byte[], string>>();
         foreach (KeyValuePair<string, string> pair in options.SecureSchemeHeaders)
         {
-            scheme.Add(new KeyValuePair<string, string>(pair.Key.ToUpperInvariant(), pair.Value));
+            scheme.Add(new KeyValuePair<byte[], string>(Encoding.Latin1.GetBytes(pair.Key.ToUpperInvariant()), pair.Value));
         }
 
         SecureSchemeHeaders = scheme.ToArray();
-        var forwarders = new List<string>();
+        var forwarders = new List<byte[]>();
         foreach (string name in options.ForwarderHeaders)
         {
             if (name == "*")
@@ -45,7 +47,7 @@ internal sealed class HttpParserSettings
                 AllForwarderHeaders = true;
             }
 
-            forwarders.Add(name.ToUpperInvariant());
+            forwarders.Add(Encoding.Latin1.GetBytes(name.ToUpperInvariant()));
         }
 
         ForwarderHeaders = forwarders.ToArray();
@@ -82,10 +84,10 @@ internal sealed class HttpParserSettings
     public HeaderMapPolicy HeaderMap { get; }
 
     /// <summary>Upper-cased header name → value meaning https.</summary>
-    public KeyValuePair<string, string>[] SecureSchemeHeaders { get; }
+    public KeyValuePair<byte[], string>[] SecureSchemeHeaders { get; }
 
     /// <summary>Upper-cased names.</summary>
-    public string[] ForwarderHeaders { get; }
+    public byte[][] ForwarderHeaders { get; }
 
     public bool AllForwarderHeaders { get; }
 

@@ -317,9 +317,9 @@ internal static class HttpRequestParser
             string? valueString = folded;
             if (applyForwarding)
             {
-                foreach (KeyValuePair<string, string> pair in settings.SecureSchemeHeaders)
+                foreach (KeyValuePair<byte[], string> pair in settings.SecureSchemeHeaders)
                 {
-                    if (NameEquals(name, pair.Key))
+                    if (HttpChars.EqualsUpper(name, pair.Key))
                     {
                         valueString ??= Encoding.Latin1.GetString(value);
                         string scheme = valueString == pair.Value ? "https" : "http";
@@ -391,35 +391,11 @@ internal static class HttpRequestParser
         || HttpChars.EqualsUpper(name, "TRANSFER-ENCODING"u8) || HttpChars.EqualsUpper(name, "TRAILER"u8)
         || HttpChars.EqualsUpper(name, "AUTHORIZATION"u8) || HttpChars.EqualsUpper(name, "TE"u8);
 
-    private static bool NameEquals(ReadOnlySpan<byte> name, string upper)
+    private static bool IsListed(ReadOnlySpan<byte> name, byte[][] upperNames)
     {
-        if (name.Length != upper.Length)
+        foreach (byte[] candidate in upperNames)
         {
-            return false;
-        }
-
-        for (int i = 0; i < name.Length; i++)
-        {
-            int b = name[i];
-            if (b is >= 'a' and <= 'z')
-            {
-                b -= 32;
-            }
-
-            if (b != upper[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool IsListed(ReadOnlySpan<byte> name, string[] upperNames)
-    {
-        foreach (string candidate in upperNames)
-        {
-            if (NameEquals(name, candidate))
+            if (HttpChars.EqualsUpper(name, candidate))
             {
                 return true;
             }

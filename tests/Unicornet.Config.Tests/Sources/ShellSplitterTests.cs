@@ -19,6 +19,7 @@ public class ShellSplitterTests
     [Theory]
     [InlineData("--name 'unterminated")]
     [InlineData("--name \"unterminated")]
+    [InlineData("--name trailing\\")]
     public void Unterminated_quotes_are_config_errors(string input)
     {
         Should.Throw<ConfigException>(() => ShellSplitter.Split(input)).Subject.ShouldBe("UNICORNET_CMD_ARGS");
