@@ -1,5 +1,5 @@
 // unicornet build script: `dotnet tool restore && dotnet cake --target=<Target>`.
-// Targets: Clean, Restore, Build, Test (default), Pack, Demo.
+// Targets: Clean, Restore, Build, Test (default), Pack, Publish, Demo.
 
 var target = Argument("target", "Test");
 var configuration = Argument("configuration", "Release");
@@ -56,14 +56,36 @@ Task("Pack")
     }
 });
 
-Task("Demo")
+// The production layout: framework-dependent linux-x64 with ReadyToRun code. Precompiled code is
+// mapped from the files and shared by every process, so each worker JITs and keeps much less
+// private memory, starts faster, and the config compile child runs Roslyn without JIT warm-up.
+var publishRoot = artifacts + Directory("publish");
+var unicornetExe = publishRoot + Directory("unicornet") + File("unicornet");
+
+Task("Publish")
     .Does(() =>
 {
-    DotNetBuild("./src/Unicornet.Cli/Unicornet.Cli.csproj", new DotNetBuildSettings { Configuration = configuration });
-    DotNetBuild("./examples/HelloApp/HelloApp.csproj", new DotNetBuildSettings { Configuration = configuration });
-    var exit = StartProcess("dotnet", new ProcessSettings
+    foreach (var (project, name) in new[] { ("./src/Unicornet.Cli/Unicornet.Cli.csproj", "unicornet"), ("./src/Unicornet.Ctl/Unicornet.Ctl.csproj", "unicornetc") })
     {
-        Arguments = $"src/Unicornet.Cli/bin/{configuration}/net10.0/unicornet.dll -c config-samples/demo.conf.csx examples/HelloApp/bin/{configuration}/net10.0/HelloApp.dll:App",
+        DotNetPublish(project, new DotNetPublishSettings
+        {
+            Configuration = configuration,
+            Runtime = "linux-x64",
+            SelfContained = false,
+            OutputDirectory = publishRoot + Directory(name),
+            MSBuildSettings = new DotNetMSBuildSettings().WithProperty("PublishReadyToRun", "true"),
+        });
+    }
+});
+
+Task("Demo")
+    .IsDependentOn("Publish")
+    .Does(() =>
+{
+    DotNetBuild("./examples/HelloApp/HelloApp.csproj", new DotNetBuildSettings { Configuration = configuration });
+    var exit = StartProcess(unicornetExe, new ProcessSettings
+    {
+        Arguments = $"-c config-samples/demo.conf.csx examples/HelloApp/bin/{configuration}/net10.0/HelloApp.dll:App",
     });
     if (exit != 0)
     {

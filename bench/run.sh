@@ -16,11 +16,13 @@ SHARED="${SHARED_BENCH:-$(cd "$ROOT/../shared/bench" 2>/dev/null && pwd || true)
 OUT="${1:-$HERE/out/$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$OUT"
 
-dotnet build "$ROOT/src/Unicornet.Cli/Unicornet.Cli.csproj" -c Release -nologo -v q
+# The production layout (build.cake's Publish target): framework-dependent, ReadyToRun.
+dotnet publish "$ROOT/src/Unicornet.Cli/Unicornet.Cli.csproj" -c Release -r linux-x64 --self-contained false \
+    -p:PublishReadyToRun=true -o "$ROOT/artifacts/publish/unicornet" -nologo -v q
 dotnet build "$ROOT/examples/HelloApp/HelloApp.csproj" -c Release -nologo -v q
 dotnet build "$ROOT/examples/MinimalApi/MinimalApi.csproj" -c Release -nologo -v q 2>/dev/null || true
 
-U="dotnet $ROOT/src/Unicornet.Cli/bin/Release/net10.0/unicornet.dll"
+U="${UNICORNET_BIN:-$ROOT/artifacts/publish/unicornet/unicornet}"
 HELLO="$ROOT/examples/HelloApp/bin/Release/net10.0/HelloApp.dll:App"
 # The benchmark measures the server, not the log: no access log, warnings only.
 COMMON="-b 127.0.0.1:{PORT} --log-level warning --no-control-socket"

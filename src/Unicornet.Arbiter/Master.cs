@@ -428,7 +428,8 @@ internal sealed partial class Master
         }
         else
         {
-            _log.Info("Worker exiting (pid: {Pid})", w.Pid);
+            // The worker logs its own "Worker exiting" line; repeating it here doubled every exit in the log.
+            _log.Debug("Worker reaped (pid: {Pid}, exit code {Code})", w.Pid, code);
         }
 
         _generations.GetValueOrDefault(w.Generation, _config).Hooks.Invoke(HookNames.ChildExit, _view, w.View);

@@ -193,6 +193,10 @@ internal sealed class WorkerProcess
         Beat();
         double readyMs = (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds;
         Log.Info("Booting worker with pid: {Pid} (ready {ReadyMs:F0} ms after exec)", ProcessInfo.Pid, readyMs);
+        // Start-up cost and private memory are mostly JIT work: this line shows whether the ReadyToRun
+        // layout is in use (a few hundred methods) or not (thousands).
+        Log.Debug("Worker start-up JIT: {Methods} methods, {JitMs:F0} ms",
+            System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds);
         try
         {
             await serving.RunAsync(app.Handler, listeners, _events, _graceful.Token, _immediate.Token).ConfigureAwait(false);
