@@ -166,6 +166,11 @@ internal sealed partial class Master
         }
 
         _listeners = listeners;
+        if (_log.Reconfigure(LogOptionsFor(next)))
+        {
+            _log.Info("Error log reconfigured: {ErrorLog} at level {Level}", next.ErrorLog, next.LogLevel);
+        }
+
         ApplyProcessSettings(next);
         _fallbackGeneration ??= _generation;
         _generation++;

@@ -29,8 +29,8 @@ public sealed class UnicornetLog : ILog, IDisposable
         }
     }
 
-    /// <summary>The options this log was built from.</summary>
-    public LogOptions Options { get; }
+    /// <summary>The options this log was built from (replaced by <see cref="Reconfigure"/>).</summary>
+    public LogOptions Options { get; private set; }
 
     /// <summary>The Serilog logger, for code that wants structured properties.</summary>
     public Serilog.ILogger Serilog => _logger;
@@ -79,6 +79,42 @@ public sealed class UnicornetLog : ILog, IDisposable
             {
                 OutputCapture.Redirect(Options.ErrorLog);
             }
+        }
+    }
+
+    /// <summary>
+    /// Applies new options in place (HUP: <c>errorlog</c>, <c>loglevel</c>, <c>log_json</c>, syslog). Everything
+    /// holding this log keeps its reference, so nothing else has to be rewired. Returns false when the
+    /// options did not change.
+    /// </summary>
+    public bool Reconfigure(LogOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        lock (_gate)
+        {
+            if (options == Options)
+            {
+                return false;
+            }
+
+            LogOptions previous = Options;
+            Options = options;
+            _level.MinimumLevel = ParseLevel(options.Level);
+            if (!options.Syslog || options.SyslogAddress != previous.SyslogAddress || options.SyslogFacility != previous.SyslogFacility || options.SyslogPrefix != previous.SyslogPrefix)
+            {
+                _syslog?.Dispose();
+                _syslog = null;
+            }
+
+            Logger old = _logger;
+            _logger = Build();
+            old.Dispose();
+            if (options.CaptureOutput && options.ErrorLog != "-" && (options.ErrorLog != previous.ErrorLog || !previous.CaptureOutput))
+            {
+                OutputCapture.Redirect(options.ErrorLog);
+            }
+
+            return true;
         }
     }
 

@@ -58,6 +58,11 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
     public void RequestCompleted(HttpContext context, RequestSummary summary)
     {
         InFlight.End(context);
+        if (summary.Error is { } error)
+        {
+            LogRequestError(error, summary.RequestLine);
+        }
+
         RequestLog?.Write(context, summary);
         if (_statsd is not null)
         {
@@ -73,4 +78,18 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
     }
 
     public void Tick() => _worker.Beat();
+
+    private void LogRequestError(Exception error, string requestLine)
+    {
+        // A client that sent a broken body or went away is the client's business (the access log
+        // shows it); an exception from the app or a hook is the operator's, with its stack.
+        if (error is BadHttpRequestException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)
+        {
+            _worker.Log.Debug("Request ended early ({RequestLine}): {Error}", requestLine, error.Message);
+        }
+        else
+        {
+            _worker.Log.Exception(error, "Error handling request {RequestLine}", requestLine);
+        }
+    }
 }

@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.Http;
 /// <summary>
 /// A tiny app for the process-model tests: <c>/</c> and <c>/pid</c> say which worker answered,
 /// <c>/slow?ms=N</c> takes its time, <c>/hang</c> never returns (inside a method with a name the
-/// timeout test looks for in the stack traces), <c>/env?name=X</c> echoes an environment variable.
+/// timeout test looks for in the stack traces), <c>/env?name=X</c> echoes an environment variable,
+/// <c>/boom</c> throws (the worker logs it to the error log and answers 500).
 /// </summary>
 public static class App
 {
@@ -24,6 +25,8 @@ public static class App
                 return Task.CompletedTask;
             case "/env":
                 return Text(context, Environment.GetEnvironmentVariable(context.Request.Query["name"].ToString()) ?? "");
+            case "/boom":
+                throw new InvalidOperationException("boom from the test app");
             case "/pid":
                 return Text(context, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
             default:

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Unicornet.Platform;
+
+namespace Unicornet.IntegrationTests.Arbiter;
+
+/// <summary>Unix-socket, IPv6 and <c>fd://</c> binds served by real workers beside the TCP bind.</summary>
+[Collection("arbiter")]
+public sealed class ListenerKindsTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public void Unix_socket_bind_serves_and_is_removed_at_shutdown()
+    {
+        using var server = new ServerProcess();
+        string sock = Path.Combine(server.Dir, "u.sock");
+        server.Start("-w", "1", "-b", "unix:" + sock);
+        server.WaitServing(1);
+        Get(new UnixDomainSocketEndPoint(sock), AddressFamily.Unix).ShouldContain("hello from");
+
+        server.Signal(Signals.SIGTERM);
+        server.WaitExit(Deadline).ShouldBe(0);
+        File.Exists(sock).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Ipv6_loopback_bind_serves()
+    {
+        // The machine must have ::1; a host without it is reported rather than silently passed.
+        using (var probe = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp))
+        {
+            probe.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
+        }
+
+        using var server = new ServerProcess();
+        int port6 = FreePort(AddressFamily.InterNetworkV6);
+        server.Start("-w", "1", "-b", "[::1]:" + port6.ToString(CultureInfo.InvariantCulture));
+        server.WaitServing(1);
+        Get(new IPEndPoint(IPAddress.IPv6Loopback, port6), AddressFamily.InterNetworkV6).ShouldContain("hello from");
+    }
+
+    [Fact]
+    public void Fd_bind_serves_a_socket_opened_by_the_parent()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(16);
+        int fd = (int)listener.SafeHandle.DangerousGetHandle();
+        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+
+        using var server = new ServerProcess();
+        FileDescriptors.MakeInheritable(fd);
+        try
+        {
+            server.Start("-w", "1", "-b", "fd://" + fd.ToString(CultureInfo.InvariantCulture));
+        }
+        finally
+        {
+            // Only the server should inherit it, not whatever another test starts next.
+            FileDescriptors.SetCloseOnExec(fd, true);
+        }
+
+        server.WaitServing(1);
+        Get(new IPEndPoint(IPAddress.Loopback, port), AddressFamily.InterNetwork).ShouldContain("hello from");
+    }
+
+    private static string Get(EndPoint endPoint, AddressFamily family)
+    {
+        using var s = new Socket(family, SocketType.Stream, family == AddressFamily.Unix ? ProtocolType.Unspecified : ProtocolType.Tcp);
+        s.ReceiveTimeout = 10000;
+        s.SendTimeout = 10000;
+        s.Connect(endPoint);
+        s.Send("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"u8);
+        var response = new StringBuilder();
+        var buffer = new byte[4096];
+        int n;
+        while ((n = s.Receive(buffer)) > 0)
+        {
+            response.Append(Encoding.ASCII.GetString(buffer, 0, n));
+        }
+
+        string text = response.ToString();
+        text.ShouldStartWith("HTTP/1.1 200");
+        return text;
+    }
+
+    private static int FreePort(AddressFamily family)
+    {
+        using var s = new Socket(family, SocketType.Stream, ProtocolType.Tcp);
+        s.Bind(new IPEndPoint(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback, 0));
+        return ((IPEndPoint)s.LocalEndPoint!).Port;
+    }
+}
