@@ -54,6 +54,22 @@ public sealed class LogSignalTests
         server.TryGet("/", out _).ShouldBe(200);
     }
 
+    [Fact]
+    public void Reload_restarts_the_workers_when_a_watched_file_changes()
+    {
+        using var server = new ServerProcess();
+        string watched = server.WriteFile("settings.json", "{}");
+        server.Start("-w", "2", "--reload", "--reload-extra-file", watched);
+        server.WaitServing(2);
+        List<int> old = server.WorkerPids();
+
+        // The check compares modification times; a visibly later one avoids coarse-timestamp ties.
+        File.WriteAllText(watched, "{\"changed\": true}");
+        File.SetLastWriteTimeUtc(watched, DateTime.UtcNow.AddSeconds(5));
+        server.WaitFor(() => server.WorkerPids() is { Count: 2 } now && !now.Intersect(old).Any(), Deadline, "2 new workers after the watched file changed");
+        server.TryGet("/", out _).ShouldBe(200);
+    }
+
     private static string Read(string path)
     {
         try
