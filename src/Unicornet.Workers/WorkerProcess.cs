@@ -133,7 +133,7 @@ internal sealed class WorkerProcess
         }
         catch (Exception e)
         {
-            if (e is not HookFailedException)
+            if (e is not (HookFailedException or PrivilegeSwitchException))
             {
                 Log.Exception(e, "Exception in worker process");
             }
@@ -302,7 +302,15 @@ internal sealed class WorkerProcess
             return;
         }
 
-        Privileges.Switch(uid, gid, Config.Get<bool>("initgroups") && user is not null ? user : null);
+        try
+        {
+            Privileges.Switch(uid, gid, Config.Get<bool>("initgroups") && user is not null ? user : null);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            // The usual cause is a master that is not root: say so instead of printing a stack.
+            throw new PrivilegeSwitchException($"cannot run as user {user ?? "(unchanged)"} group {group ?? "(primary)"}: {e.Message}: {e.NativeErrorCode switch { 1 => "EPERM, only root can switch users", _ => "errno " + e.NativeErrorCode }}");
+        }
     }
 
     private static IReadOnlyList<Socket> WrapListeners(string? fds)
@@ -449,3 +457,6 @@ internal sealed class WorkerProcess
         Environment.Exit(0);
     }
 }
+
+/// <summary>The worker could not take on <c>user</c>/<c>group</c>; its message is the whole story.</summary>
+internal sealed class PrivilegeSwitchException(string message) : Exception(message);

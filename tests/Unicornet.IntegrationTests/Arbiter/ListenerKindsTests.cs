@@ -67,6 +67,26 @@ public sealed class ListenerKindsTests
         Get(new IPEndPoint(IPAddress.Loopback, port), AddressFamily.InterNetwork).ShouldContain("hello from");
     }
 
+    [Fact]
+    public void User_group_and_umask_apply_to_the_workers()
+    {
+        using var server = new ServerProcess();
+        server.Start("-w", "1", "-u", "nobody", "-g", "nogroup", "-m", "027");
+        if (ProcessInfo.EffectiveUid != 0)
+        {
+            // Only root may switch: the worker says so and the master stops with "worker failed to boot".
+            server.WaitExit(Deadline).ShouldBe(3);
+            server.Output.ShouldContain("EPERM, only root can switch users");
+            return;
+        }
+
+        server.WaitServing(1);
+        string status = File.ReadAllText($"/proc/{server.WorkerPids()[0]}/status");
+        status.ShouldContain("Uid:\t65534\t65534\t65534\t65534");
+        status.ShouldContain("Gid:\t65534\t65534\t65534\t65534");
+        status.ShouldContain("Umask:\t0027");
+    }
+
     private static string Get(EndPoint endPoint, AddressFamily family)
     {
         using var s = new Socket(family, SocketType.Stream, family == AddressFamily.Unix ? ProtocolType.Unspecified : ProtocolType.Tcp);
