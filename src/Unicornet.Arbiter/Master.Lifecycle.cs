@@ -139,7 +139,8 @@ internal sealed partial class Master
     /// </summary>
     private void Reload()
     {
-        SystemdNotify.Send("RELOADING=1\nMONOTONIC_USEC=" + (Environment.TickCount64 * 1000).ToString(CultureInfo.InvariantCulture));
+        // systemd wants CLOCK_MONOTONIC in µs; Stopwatch reads that clock on Linux (TickCount64 is the coarse one).
+        SystemdNotify.Send("RELOADING=1\nMONOTONIC_USEC=" + (Stopwatch.GetTimestamp() / (Stopwatch.Frequency / 1_000_000)).ToString(CultureInfo.InvariantCulture));
         UnicornetConfig next;
         try
         {

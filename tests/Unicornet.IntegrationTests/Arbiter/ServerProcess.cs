@@ -33,6 +33,9 @@ internal sealed class ServerProcess : IDisposable
 
     public Process Process => _process!;
 
+    /// <summary>Applied to the start info last: extra environment, or a wrapper such as <c>sh -c</c>.</summary>
+    public Action<ProcessStartInfo>? Customize { get; set; }
+
     public static string TestAppPath { get; } = FindTestApp();
 
     public string Output
@@ -79,6 +82,7 @@ internal sealed class ServerProcess : IDisposable
         }
 
         psi.Environment["XDG_CACHE_HOME"] = Path.Combine(Dir, "cache");
+        Customize?.Invoke(psi);
         _process = Process.Start(psi)!;
         _seen.Add(_process.Id);
         _process.OutputDataReceived += (_, e) => Append(e.Data);
