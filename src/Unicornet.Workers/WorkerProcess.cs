@@ -110,6 +110,23 @@ internal sealed class WorkerProcess
         Heartbeat.BeatAt(_syncClass && _events is not null ? _events.InFlight.OldestStart(now) : now);
     }
 
+    /// <summary>
+    /// The async class runs each socket's continuations on the thread that polled the socket (as a gevent worker runs
+    /// everything on its loop) instead of handing every read to a thread-pool thread: measured, that hop cost two
+    /// context switches and a spinning pool thread per keep-alive request. The app's contract for this class is
+    /// already "never block". Set before the first asynchronous socket operation of the process, which is when
+    /// .NET reads it; a value the operator set is kept.
+    /// </summary>
+    private static void InlineSocketCompletions(string? workerClass)
+    {
+        if (workerClass == "async" && Environment.GetEnvironmentVariable(InlineCompletionsVariable) is null)
+        {
+            Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
+        }
+    }
+
+    private const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     public void RequestGracefulStop()
     {
         View.Stopping = true;
@@ -120,6 +137,7 @@ internal sealed class WorkerProcess
     private async Task<int> RunAsync()
     {
         Heartbeat.Beat();
+        InlineSocketCompletions(Config.WorkerClass);
         ProcessInfo.SetTitle("worker [" + Config.ProcName + "]");
         IReadOnlyList<Socket> listeners = WrapListeners(Environment.GetEnvironmentVariable(WorkerEnvironment.Fds));
         InstallSignals();
@@ -155,7 +173,7 @@ internal sealed class WorkerProcess
 
         _syncClass = options.WorkerClass == "sync";
         long limit = Config.MaxRequests > 0 ? Config.MaxRequests + (Config.MaxRequestsJitter > 0 ? Random.Shared.Next(0, Config.MaxRequestsJitter + 1) : 0) : 0;
-        _events = new WorkerServingEvents(this, limit, RequestLog.Create(Config, Log), Log.Options.Statsd);
+        _events = new WorkerServingEvents(this, limit, RequestLog.Create(Config, Log), Log.Options.Statsd, trackInFlight: _syncClass);
 
         // kestrel loads the app itself so a whole ASP.NET Core app keeps its own Kestrel; the engine
         // classes get a request delegate (a captured host is bridged into it).

@@ -18,9 +18,16 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
 
     private readonly Unicornet.Logging.Metrics.StatsdClient? _statsd;
 
-    public WorkerServingEvents(WorkerProcess worker, long limit, RequestLog? requestLog, Unicornet.Logging.Metrics.StatsdClient? statsd)
+    private readonly bool _trackInFlight;
+
+    /// <param name="trackInFlight">
+    /// Keep <see cref="InFlight"/> (the sync class's heartbeat reports its oldest request); other classes skip the
+    /// per-request bookkeeping.
+    /// </param>
+    public WorkerServingEvents(WorkerProcess worker, long limit, RequestLog? requestLog, Unicornet.Logging.Metrics.StatsdClient? statsd, bool trackInFlight = true)
     {
         _worker = worker;
+        _trackInFlight = trackInFlight;
         _limit = limit;
         RequestLog = requestLog;
         _statsd = statsd;
@@ -33,7 +40,11 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
 
     public bool RequestStarting(HttpContext context)
     {
-        InFlight.Start(context);
+        if (_trackInFlight)
+        {
+            InFlight.Start(context);
+        }
+
         long count = _worker.View.CountRequest();
         _worker.Heartbeat.Requests = count;
         if (_worker.Hooks.Has(HookNames.PreRequest))
@@ -57,7 +68,11 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
 
     public void RequestCompleted(HttpContext context, RequestSummary summary)
     {
-        InFlight.End(context);
+        if (_trackInFlight)
+        {
+            InFlight.End(context);
+        }
+
         if (summary.Error is { } error)
         {
             LogRequestError(error, summary.RequestLine);

@@ -6,18 +6,23 @@ namespace Unicornet.Http.Connection;
 /// The sync worker's socket stream: every read and write blocks the calling thread (the async methods complete
 /// synchronously), so a request runs start to finish on the worker's one thread without thread-pool hops.
 /// Each read waits at most until the connection's deadline (header_read_timeout while reading a head).
+/// The socket itself stays non-blocking (as accepted from the non-blocking listener) and a wait is a poll():
+/// a request that is already there when the connection is accepted then costs one recv, where switching the
+/// socket to blocking mode and arming SO_RCVTIMEO cost three more syscalls per connection.
 /// </summary>
 internal sealed class BlockingSocketStream : Stream
 {
     private readonly Socket _socket;
     private readonly Func<long> _deadline;
-    private int _appliedTimeout = -1;
 
     public BlockingSocketStream(Socket socket, Func<long> deadline)
     {
         _socket = socket;
         _deadline = deadline;
-        _socket.Blocking = true;
+        if (_socket.Blocking)
+        {
+            _socket.Blocking = false;
+        }
     }
 
     public override bool CanRead => true;
@@ -34,28 +39,45 @@ internal sealed class BlockingSocketStream : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        long deadline = _deadline();
-        int timeout = 0;
-        if (deadline != long.MaxValue)
+        while (true)
         {
-            long remaining = deadline - Environment.TickCount64;
-            if (remaining <= 0)
+            int read = _socket.Receive(buffer, SocketFlags.None, out SocketError error);
+            if (error == SocketError.Success)
+            {
+                return read;
+            }
+
+            if (error != SocketError.WouldBlock)
+            {
+                throw new IOException(new SocketException((int)error).Message, new SocketException((int)error));
+            }
+
+            long deadline = _deadline();
+            int timeoutMicroseconds = -1;
+            if (deadline != long.MaxValue)
+            {
+                long remaining = deadline - Environment.TickCount64;
+                if (remaining <= 0)
+                {
+                    throw new IOException("read deadline passed");
+                }
+
+                timeoutMicroseconds = (int)Math.Min(remaining * 1000, int.MaxValue);
+            }
+
+            if (!Wait(SelectMode.SelectRead, timeoutMicroseconds))
             {
                 throw new IOException("read deadline passed");
             }
-
-            timeout = (int)Math.Min(remaining, int.MaxValue);
         }
+    }
 
-        if (timeout != _appliedTimeout)
-        {
-            _socket.ReceiveTimeout = timeout;
-            _appliedTimeout = timeout;
-        }
-
+    /// <summary>Waits until the socket is ready (or shut down by Abort, which reports ready); false on timeout.</summary>
+    private bool Wait(SelectMode mode, int timeoutMicroseconds)
+    {
         try
         {
-            return _socket.Receive(buffer);
+            return _socket.Poll(timeoutMicroseconds, mode);
         }
         catch (SocketException ex)
         {
@@ -82,17 +104,22 @@ internal sealed class BlockingSocketStream : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        try
+        while (!buffer.IsEmpty)
         {
-            while (!buffer.IsEmpty)
+            int sent = _socket.Send(buffer, SocketFlags.None, out SocketError error);
+            if (error == SocketError.Success)
             {
-                int sent = _socket.Send(buffer);
                 buffer = buffer[sent..];
             }
-        }
-        catch (SocketException ex)
-        {
-            throw new IOException(ex.Message, ex);
+            else if (error == SocketError.WouldBlock)
+            {
+                // The client reads slower than we write: wait (no deadline, as a blocking send had none).
+                Wait(SelectMode.SelectWrite, -1);
+            }
+            else
+            {
+                throw new IOException(new SocketException((int)error).Message, new SocketException((int)error));
+            }
         }
     }
 

@@ -15,7 +15,8 @@ internal sealed class ConnectionInput : IDisposable
     private byte[] _buffer;
     private int _start;
     private int _end;
-    private Task<int>? _backgroundFill;
+    private ValueTask<int> _backgroundFill;
+    private bool _backgroundPending;
     private Exception? _readError;
 
     public ConnectionInput(Stream stream, int maxSize)
@@ -38,12 +39,12 @@ internal sealed class ConnectionInput : IDisposable
 
     public ReadOnlySpan<byte> Span => _buffer.AsSpan(_start, _end - _start);
 
-    public bool HasBackgroundFill => _backgroundFill is not null;
+    public bool HasBackgroundFill => _backgroundPending;
 
     public void Advance(int count)
     {
         _start += count;
-        if (_start == _end && _backgroundFill is null)
+        if (_start == _end && !_backgroundPending)
         {
             _start = _end = 0;
         }
@@ -53,10 +54,12 @@ internal sealed class ConnectionInput : IDisposable
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> FillAsync(CancellationToken cancellationToken = default)
     {
-        if (_backgroundFill is Task<int> pending)
+        if (_backgroundPending)
         {
             // The background read wrote past _end; only this (the consuming) side moves _end.
-            _backgroundFill = null;
+            ValueTask<int> pending = _backgroundFill;
+            _backgroundFill = default;
+            _backgroundPending = false;
             int got = await pending.ConfigureAwait(false);
             if (got > 0)
             {
@@ -100,16 +103,23 @@ internal sealed class ConnectionInput : IDisposable
     /// <summary>Starts reading ahead so a hang-up is noticed while the app runs. Only when nothing else reads.</summary>
     public void StartBackgroundFill()
     {
-        if (_backgroundFill is not null || IsEof)
+        if (_backgroundPending || IsEof)
         {
             return;
         }
 
         PrepareSpace();
+        _backgroundPending = true;
+
+        // Stored, then awaited exactly once by the next FillAsync (or dropped unawaited when the connection ends).
+#pragma warning disable CA2012
         _backgroundFill = BackgroundFillAsync(_end);
+#pragma warning restore CA2012
     }
 
-    private async Task<int> BackgroundFillAsync(int offset)
+    // Pooled: one runs per keep-alive request and FillAsync awaits each exactly once.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> BackgroundFillAsync(int offset)
     {
         int read;
         try
@@ -173,7 +183,7 @@ internal sealed class ConnectionInput : IDisposable
     {
         // The array may still be the target of a background read that the socket's disposal is about to fail;
         // returning it to the pool then would let another connection reuse bytes being written. Drop it instead.
-        if (_backgroundFill is null)
+        if (!_backgroundPending)
         {
             ArrayPool<byte>.Shared.Return(_buffer);
         }

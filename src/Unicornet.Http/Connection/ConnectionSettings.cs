@@ -49,6 +49,13 @@ internal sealed class ConnectionSettings
     /// </summary>
     public bool DetectDisconnects { get; init; } = true;
 
+    /// <summary>
+    /// Start that read ahead only once the app has returned without finishing (the async class, whose apps never
+    /// block): a request it completes synchronously cannot observe RequestAborted anyway. gthread apps may block
+    /// inside the call, so there the read is pending before the app runs.
+    /// </summary>
+    public bool DetectDisconnectsAfterAppYields { get; init; }
+
     /// <summary>Whether requests may take over the connection (IHttpUpgradeFeature, e.g. WebSockets): the async class only.</summary>
     public bool AllowUpgrade { get; init; }
 

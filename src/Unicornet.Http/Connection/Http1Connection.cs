@@ -26,6 +26,8 @@ internal sealed partial class Http1Connection : IDisposable
     private RequestBodyReader _body = null!;
     private DefaultHttpContext? _context;
     private ProxyInfo? _proxyInfo;
+    private EndPoint? _localEndPoint;
+    private volatile bool _localEndPointKnown;
     private SslStream? _ssl;
     private int _requestNumber;
     private long _requestStart;
@@ -39,7 +41,6 @@ internal sealed partial class Http1Connection : IDisposable
         _stream = blocking ? new BlockingSocketStream(socket, () => Deadline) : new NetworkStream(socket, ownsSocket: true);
         _connectionNumber = Interlocked.Increment(ref s_connectionIds);
         RemoteEndPoint = SafeEndPoint(socket, remote: true);
-        LocalEndPoint = SafeEndPoint(socket, remote: false);
     }
 
     /// <summary>For tests and in-memory replay: a connection over any stream.</summary>
@@ -49,12 +50,29 @@ internal sealed partial class Http1Connection : IDisposable
         _stream = stream;
         _connectionNumber = Interlocked.Increment(ref s_connectionIds);
         RemoteEndPoint = remote;
-        LocalEndPoint = local;
+        _localEndPoint = local;
+        _localEndPointKnown = true;
     }
 
     public EndPoint? RemoteEndPoint { get; }
 
-    public EndPoint? LocalEndPoint { get; }
+    /// <summary>
+    /// Looked up on first use: accept() already reported the peer, but the local address costs a getsockname()
+    /// per connection that most apps never need (it shows in the sync class and with Connection: close).
+    /// </summary>
+    public EndPoint? LocalEndPoint
+    {
+        get
+        {
+            if (!_localEndPointKnown)
+            {
+                _localEndPoint = _socket is null ? null : SafeEndPoint(_socket, remote: false);
+                _localEndPointKnown = true;
+            }
+
+            return _localEndPoint;
+        }
+    }
 
     /// <summary>Environment.TickCount64 after which the loop's ticker aborts the connection.</summary>
     public long Deadline { get; private set; } = long.MaxValue;
@@ -94,6 +112,9 @@ internal sealed partial class Http1Connection : IDisposable
         }
 
         _aborted = true;
+
+        // The request still running may ask for its local address after the socket is gone.
+        _ = LocalEndPoint;
         try
         {
             _socket?.Shutdown(SocketShutdown.Both);
@@ -179,6 +200,12 @@ internal sealed partial class Http1Connection : IDisposable
             {
                 Deadline = Math.Min(Deadline, Environment.TickCount64 + IdleCloseGraceMs);
             }
+        }
+
+        if (!started && !first && _settings.DetectDisconnects)
+        {
+            // An idle keep-alive connection waits with a zero-byte read and holds no input buffer meanwhile.
+            _input.StartBackgroundFill();
         }
 
         try
@@ -288,7 +315,7 @@ internal sealed partial class Http1Connection : IDisposable
         {
             return remote ? socket.RemoteEndPoint : socket.LocalEndPoint;
         }
-        catch (SocketException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             return null;
         }

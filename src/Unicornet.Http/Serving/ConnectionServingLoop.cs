@@ -20,6 +20,9 @@ internal sealed class ConnectionServingLoop : IHttpServingLoop
     private readonly bool _limitRequests;
     private readonly ConcurrentDictionary<Http1Connection, byte> _connections = new();
 
+    /// <summary>Socket continuations run inline on the poll thread (the worker sets this for the async class).</summary>
+    private static readonly bool s_inlineCompletions = Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") == "1";
+
     public ConnectionServingLoop(HttpServingOptions options, RequestDelegate app, IHttpServingEvents events, bool limitRequests)
     {
         _options = options;
@@ -34,7 +37,11 @@ internal sealed class ConnectionServingLoop : IHttpServingLoop
     public async Task RunAsync(IReadOnlyList<Socket> listeners, CancellationToken graceful, CancellationToken immediate)
     {
         using var gate = _limitRequests ? new SemaphoreSlim(Math.Max(1, _options.Threads)) : null;
-        var settings = new ConnectionSettings(_options, _app, _events, keepAlive: true, gate) { AllowUpgrade = !_limitRequests };
+        var settings = new ConnectionSettings(_options, _app, _events, keepAlive: true, gate)
+        {
+            AllowUpgrade = !_limitRequests,
+            DetectDisconnectsAfterAppYields = !_limitRequests,
+        };
         using var stopAccepting = CancellationTokenSource.CreateLinkedTokenSource(graceful, immediate);
         settings.StopRequested = () =>
         {
@@ -131,9 +138,19 @@ internal sealed class ConnectionServingLoop : IHttpServingLoop
 
             var connection = new Http1Connection(settings, socket);
             _connections.TryAdd(connection, 0);
-            // Off the accept loop: a connection whose first bytes are already there would otherwise run the
-            // whole request (app included) inline before the next accept.
-            _ = Task.Run(() => ServeAsync(connection, slots), CancellationToken.None);
+            if (s_inlineCompletions)
+            {
+                // Every socket continuation already runs on its poll thread (the async class): a hop to the pool
+                // here would be the only one left per connection. The request of a connection whose first bytes
+                // are already there runs before the next accept, as on a gevent worker's loop.
+                _ = ServeAsync(connection, slots);
+            }
+            else
+            {
+                // Off the accept loop: a connection whose first bytes are already there would otherwise run the
+                // whole request (app included) inline before the next accept.
+                _ = Task.Run(() => ServeAsync(connection, slots), CancellationToken.None);
+            }
         }
     }
 
