@@ -44,18 +44,6 @@ public static class AppLoader
             throw new AppLoadException($"'{reference}' names no member after ':'; use ASSEMBLY:MEMBER or just ASSEMBLY for an app with an entry point.");
         }
 
-        LoadedApp app = LoadCore(reference, memberText, assemblyText, chdir, searchPath, options);
-        if (options.ConfigureKestrelHost is null && options.SetProcessGlobals)
-        {
-            // The app is ready to serve (kestrel mode releases once Kestrel started).
-            StartupMemory.Release();
-        }
-
-        return app;
-    }
-
-    private static LoadedApp LoadCore(string reference, string? memberText, string assemblyText, string? chdir, IReadOnlyList<string>? searchPath, AppLoadOptions options)
-    {
         MemberExpression? member = memberText is null ? null : MemberExpression.Parse(memberText);
         string label = AppAssemblyLocator.LooksLikePath(assemblyText) ? Path.GetFileNameWithoutExtension(assemblyText) : assemblyText;
         (Assembly assembly, AssemblyLoadContext alc) = LoadAssembly(assemblyText, chdir, searchPath);

@@ -103,7 +103,6 @@ public sealed class KestrelServing : IHttpServingLoop
         // Startup errors past the gate (binding, the app's Configure, hosted services) surface here
         // as AppLoadException: the worker exits 4 just as for a load failure.
         IHost host = await Task.Run(captured.OpenAndWait).ConfigureAwait(false);
-        StartupMemory.Release();
         await WaitAsync(captured.Ended, stop).ConfigureAwait(false);
         if (immediate.IsCancellationRequested)
         {
@@ -121,7 +120,6 @@ public sealed class KestrelServing : IHttpServingLoop
         try
         {
             await app.StartAsync(immediate).ConfigureAwait(false);
-            StartupMemory.Release();
             await WaitAsync(null, stop).ConfigureAwait(false);
             using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(immediate);
             shutdown.CancelAfter(TimeSpan.FromSeconds(Math.Max(0, _options.GracefulTimeoutSeconds)));
