@@ -24,6 +24,8 @@ dotnet build "$ROOT/examples/MinimalApi/MinimalApi.csproj" -c Release -nologo -v
 
 U="${UNICORNET_BIN:-$ROOT/artifacts/publish/unicornet/unicornet}"
 HELLO="$ROOT/examples/HelloApp/bin/Release/net10.0/HelloApp.dll:App"
+# A whole ASP.NET Core app (WebApplication + MapGet "/"), captured and run on unicornet's engine.
+MINIMALAPI="$ROOT/examples/MinimalApi/bin/Release/net10.0/MinimalApi.dll"
 # The benchmark measures the server, not the log: no access log, warnings only.
 COMMON="-b 127.0.0.1:{PORT} --log-level warning --no-control-socket"
 
@@ -33,6 +35,16 @@ export CMD_unicornet_sync_w2="$U -k sync -w 2 $COMMON $HELLO"
 export CMD_unicornet_gthread_w2t4="$U -k gthread -w 2 --threads 4 $COMMON $HELLO"
 export CMD_unicornet_kestrel_w2="$U -k kestrel -w 2 $COMMON $HELLO"
 export CMD_unicornet_kestrel_h2c_w2="$U -k kestrel -w 2 --http2-cleartext prior-knowledge --http-protocols h2 $COMMON $HELLO"
+# Compare with ANCHORS="kestrel-mapget" (ka) and EXTRA_H2 against kestrel-raw-h2c (h2), e.g.
+#   REPS=1 ONLY="ka" EXTRA="unicornet-minimalapi-async-w2" ANCHORS="kestrel-mapget" MAX_FOREIGN_PCT=100 bench/run.sh /tmp/b1
+#   ONLY="h2" EXTRA= EXTRA_H2="unicornet-kestrel-h2c-w2" ANCHORS="kestrel-raw" bench/run.sh /tmp/b2
+export CMD_unicornet_minimalapi_async_w2="$U -k async -w 2 $COMMON $MINIMALAPI"
+# The anchor's own app (kestrel-hello, MapGet mode: same code, same logging) captured on the engine: the
+# fairest bridge-versus-Kestrel comparison (MinimalApi adds an exception handler and more routes).
+KHELLO="$SHARED/apps/kestrel-hello/bin/Release/net10.0/kestrel-hello.dll"
+export CMD_unicornet_kestrelhello_async_w2="$U -k async -w 2 $COMMON $KHELLO"
+export CMD_unicornet_minimalapi_kestrel_w2="$U -k kestrel -w 2 $COMMON $MINIMALAPI"
+export CMD_unicornet_minimalapi_kestrel_h2c_w2="$U -k kestrel -w 2 --http2-cleartext prior-knowledge --http-protocols h2 $COMMON $MINIMALAPI"
 export ANCHORS="${ANCHORS:-gunicorn-sync-w2 gunicorn-gevent-w2 kestrel-raw}"
 export ONLY="${ONLY:-ka close big idle startup}"
 export REPS="${REPS:-3}" BIG_REPS="${BIG_REPS:-1}" H2_REPS="${H2_REPS:-1}" STARTUP_RUNS="${STARTUP_RUNS:-5}" IDLE_REPS="${IDLE_REPS:-1}"

@@ -66,6 +66,8 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
         return true;
     }
 
+    public bool UsesRequestSummary => RequestLog is not null || _statsd is not null || _worker.Hooks.Has(HookNames.PostRequest);
+
     public void RequestCompleted(HttpContext context, RequestSummary summary)
     {
         if (_trackInFlight)

@@ -144,6 +144,13 @@ public sealed class KestrelServing : IHttpServingLoop
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", _options.MicrosoftLogLevel);
+        if (_options.MicrosoftLogLevel >= LogLevel.Warning)
+        {
+            // Hosting diagnostics never log above Information, yet while their category is enabled at all the
+            // host starts an Activity and a log scope for every request. Off, nothing is lost and the host only
+            // builds the Activity when an ActivityListener or DiagnosticListener asks for it.
+            builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        }
         if (_options.Log is { } log)
         {
             builder.Logging.AddProvider(new LogBridgeProvider(log));

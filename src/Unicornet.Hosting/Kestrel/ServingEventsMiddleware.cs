@@ -8,10 +8,15 @@ namespace Unicornet.Hosting.Kestrel;
 /// <summary>
 /// Runs first in the Kestrel pipeline and reports each request to the worker exactly like
 /// unicornet's own loops do: RequestStarting before the app (pre_request, max_requests), and
-/// RequestCompleted once Kestrel finished the response (post_request, access log).
+/// RequestCompleted once Kestrel finished the response (post_request, access log). When the worker
+/// reads no summary, RequestCompleted comes as soon as the app returned and nothing is measured, so
+/// a worker without access log and hooks pays little more than the request count.
 /// </summary>
 internal sealed class ServingEventsMiddleware
 {
+    // What an events sink that does not read summaries gets (IHttpServingEvents.UsesRequestSummary).
+    private static readonly RequestSummary s_emptySummary = new(0, 0, TimeSpan.Zero, "", null);
+
     private readonly RequestDelegate _next;
     private readonly IHttpServingEvents _events;
     private readonly bool _closeEachConnection;
@@ -25,8 +30,15 @@ internal sealed class ServingEventsMiddleware
         _lastRequest = lastRequest;
     }
 
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
+        if (!_events.UsesRequestSummary)
+        {
+            // Nothing reads the summary (no access log, post_request or metrics): the request is only
+            // counted and tracked, so neither the body is counted nor a completion callback registered.
+            return InvokeUncountedAsync(context);
+        }
+
         var state = new RequestState(this, context, Stopwatch.GetTimestamp());
         if (context.Features.Get<IHttpResponseBodyFeature>() is { } body)
         {
@@ -35,7 +47,12 @@ internal sealed class ServingEventsMiddleware
         }
 
         context.Response.OnCompleted(static s => ((RequestState)s).Complete(), state);
+        Start(context);
+        return InvokeCountedAsync(context, state);
+    }
 
+    private void Start(HttpContext context)
+    {
         bool more = _events.RequestStarting(context);
         if (!more)
         {
@@ -46,7 +63,10 @@ internal sealed class ServingEventsMiddleware
         {
             context.Response.Headers.Connection = "close";
         }
+    }
 
+    private async Task InvokeCountedAsync(HttpContext context, RequestState state)
+    {
         try
         {
             await _next(context).ConfigureAwait(false);
@@ -55,6 +75,41 @@ internal sealed class ServingEventsMiddleware
         {
             state.Error = ex;
             throw;
+        }
+    }
+
+    private Task InvokeUncountedAsync(HttpContext context)
+    {
+        Task task;
+        try
+        {
+            Start(context);
+            task = _next(context);
+        }
+        catch (Exception)
+        {
+            _events.RequestCompleted(context, s_emptySummary);
+            throw;
+        }
+
+        if (task.IsCompletedSuccessfully)
+        {
+            _events.RequestCompleted(context, s_emptySummary);
+            return Task.CompletedTask;
+        }
+
+        return AwaitUncountedAsync(task, context);
+    }
+
+    private async Task AwaitUncountedAsync(Task task, HttpContext context)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        finally
+        {
+            _events.RequestCompleted(context, s_emptySummary);
         }
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Unicornet.Http.Connection;
 
 namespace Unicornet.Hosting.Server;
 
@@ -86,6 +87,11 @@ internal sealed class BridgeServer : IServer
     private sealed class Bridge<TContext>
         where TContext : notnull
     {
+        // Registered first, this callback runs last (engines fire OnCompleted in reverse order): the host's
+        // context is disposed after the engine finished the response (OnStarting callbacks may still touch it)
+        // and after the app's own OnCompleted callbacks, as in Kestrel. Static, so registering it allocates nothing.
+        private static readonly Func<object, Task> s_complete = static state => ((BridgeRequest<TContext>)state).Complete();
+
         private readonly IHttpApplication<TContext> _application;
 
         public Bridge(IHttpApplication<TContext> application)
@@ -93,19 +99,80 @@ internal sealed class BridgeServer : IServer
             _application = application;
         }
 
-        public async Task ProcessAsync(HttpContext context)
+        public Task ProcessAsync(HttpContext context)
         {
             // The host builds its own HttpContext over the same features: whatever the engine put in
             // the collection (request, response, body, connection, lifetime...) is what the app sees.
             IFeatureCollection features = context.Features;
+            BridgeRequest<TContext> request = Rent(features);
             IHttpResponseFeature? response = features.Get<IHttpResponseFeature>();
-            var request = new RequestScope<TContext>(_application);
+            if (response is null)
+            {
+                return ProcessWithoutResponseFeatureAsync(request);
+            }
 
-            // DisposeContext must come after the engine finished the response (OnStarting callbacks
-            // may still touch the host's context) and after the app's own OnCompleted callbacks, as in
-            // Kestrel. Registered first, this callback runs last: engines fire OnCompleted in reverse order.
-            response?.OnCompleted(static state => ((RequestScope<TContext>)state).Dispose(), request);
-            request.Context = _application.CreateContext(features);
+            response.OnCompleted(s_complete, request);
+            TContext hostContext = _application.CreateContext(request);
+            request.Context = hostContext;
+            Task task;
+            try
+            {
+                task = _application.ProcessRequestAsync(hostContext);
+            }
+            catch (Exception ex)
+            {
+                request.Error = ex;
+                throw;
+            }
+
+            // Most requests finish synchronously (the engine buffers the response): no state machine then.
+            return task.IsCompletedSuccessfully ? Task.CompletedTask : AwaitRequestAsync(task, request);
+        }
+
+        /// <summary>
+        /// The engine's connection keeps one request object (and through it the host's pooled context) for
+        /// all its requests; any other caller (tests, an engine without the slot) gets a fresh one.
+        /// </summary>
+        private BridgeRequest<TContext> Rent(IFeatureCollection features)
+        {
+            BridgeRequest<TContext> request;
+            if (features is IConnectionState connection)
+            {
+                if (connection.State is BridgeRequest<TContext> pooled)
+                {
+                    request = pooled;
+                }
+                else
+                {
+                    request = new BridgeRequest<TContext>(_application);
+                    connection.State = request;
+                }
+            }
+            else
+            {
+                request = new BridgeRequest<TContext>(_application);
+            }
+
+            request.Begin(features);
+            return request;
+        }
+
+        private static async Task AwaitRequestAsync(Task task, BridgeRequest<TContext> request)
+        {
+            try
+            {
+                await task.ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                request.Error = ex;
+                throw;
+            }
+        }
+
+        private async Task ProcessWithoutResponseFeatureAsync(BridgeRequest<TContext> request)
+        {
+            request.Context = _application.CreateContext(request);
             try
             {
                 await _application.ProcessRequestAsync(request.Context).ConfigureAwait(false);
@@ -117,31 +184,8 @@ internal sealed class BridgeServer : IServer
             }
             finally
             {
-                if (response is null)
-                {
-                    await request.Dispose().ConfigureAwait(false);
-                }
+                await request.Complete().ConfigureAwait(false);
             }
-        }
-    }
-
-    private sealed class RequestScope<TContext>(IHttpApplication<TContext> application)
-        where TContext : notnull
-    {
-        private int _disposed;
-
-        public TContext? Context { get; set; }
-
-        public Exception? Error { get; set; }
-
-        public Task Dispose()
-        {
-            if (Context is not null && Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                application.DisposeContext(Context, Error);
-            }
-
-            return Task.CompletedTask;
         }
     }
 }

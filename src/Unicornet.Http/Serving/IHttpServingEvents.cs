@@ -18,6 +18,12 @@ public interface IHttpServingEvents
     /// <summary>Called after each response completed or failed (runs post_request, writes the access log).</summary>
     void RequestCompleted(HttpContext context, RequestSummary summary);
 
+    /// <summary>
+    /// Whether <see cref="RequestCompleted"/> reads its summary (access log, post_request, metrics). When false
+    /// a loop may pass an empty summary, and call it as soon as the app returned, and skip measuring the request.
+    /// </summary>
+    bool UsesRequestSummary => true;
+
     /// <summary>Called regularly while the loop is alive, even when idle (heartbeat).</summary>
     void Tick();
 }
