@@ -6,7 +6,8 @@ namespace Unicornet.Dirty.Tests.Infrastructure;
 
 /// <summary>
 /// Hand-run measurements (not a test): <c>UNICORNET_ROLE=dirty-bench dotnet exec Unicornet.Dirty.Tests.dll</c>.
-/// <c>DIRTY_BENCH=latency,pool,stash,gunicorn</c> picks sections (default: all); <c>DIRTY_BENCH_ROUNDS</c>
+/// <c>DIRTY_BENCH=latency,pool,stash,gunicorn</c> picks sections (default: all); <c>DIRTY_BENCH_WORKERS</c> sizes the
+/// first pool (default 4); <c>DIRTY_BENCH_ROUNDS</c>
 /// repeats each measurement (default 3) since a shared machine makes single runs noisy.
 /// Optional <c>DIRTY_BENCH_MODEL=/path/DirtyModel.dll</c> adds the per-app allocation memory comparison.
 /// </summary>
@@ -29,20 +30,25 @@ internal static class Bench
         int rounds = int.TryParse(Environment.GetEnvironmentVariable("DIRTY_BENCH_ROUNDS"), out int r) ? r : 3;
         if (sections.Contains("latency") || sections.Contains("pool") || sections.Contains("stash"))
         {
-            await using DirtyCluster cluster = await DirtyCluster.StartAsync(workers: 4, threads: 64, timeout: 60, apps: [TestConfig.EchoApp]);
+            int workers = int.TryParse(Environment.GetEnvironmentVariable("DIRTY_BENCH_WORKERS"), out int w) ? w : 4;
+            await using DirtyCluster cluster = await DirtyCluster.StartAsync(workers: workers, threads: 64, timeout: 60, apps: [TestConfig.EchoApp]);
             DirtyClient client = cluster.NewClient();
             int[] pids = await ClusterPidsAsync(cluster);
             if (sections.Contains("latency"))
             {
-                for (int i = 0; i < 2000; i++)
+                // Long enough for tiered compilation to settle in every process.
+                var warmup = Stopwatch.StartNew();
+                while (warmup.Elapsed < TimeSpan.FromSeconds(3))
                 {
                     await client.ExecuteAsync<object>(TestConfig.EchoApp, "Nothing");
+                    await client.Stash.PutAsync("bench", "k", 1);
                 }
 
                 for (int round = 0; round < rounds; round++)
                 {
                     var samples = new double[20000];
-                    TimeSpan cpu = CpuTime(pids);
+                    TimeSpan client0 = CpuTime(pids[..1]), arbiter0 = CpuTime(pids[1..2]), workers0 = CpuTime(pids[2..]);
+                    long switches0 = VoluntarySwitches(pids);
                     for (int i = 0; i < samples.Length; i++)
                     {
                         long start = Stopwatch.GetTimestamp();
@@ -50,15 +56,36 @@ internal static class Bench
                         samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
                     }
 
-                    cpu = CpuTime(pids) - cpu;
+                    double clientCpu = (CpuTime(pids[..1]) - client0).TotalMicroseconds / samples.Length;
+                    double arbiterCpu = (CpuTime(pids[1..2]) - arbiter0).TotalMicroseconds / samples.Length;
+                    double workersCpu = (CpuTime(pids[2..]) - workers0).TotalMicroseconds / samples.Length;
+                    double switches = (VoluntarySwitches(pids) - switches0) / (double)samples.Length;
                     Array.Sort(samples);
-                    Console.WriteLine(Invariant($"no-op round trip: p50 {samples[samples.Length / 2]:0.0} us, p99 {samples[samples.Length * 99 / 100]:0.0} us, max {samples[^1]:0.0} us ({samples.Length} sequential calls; CPU {cpu.TotalMicroseconds / samples.Length:0.0} us per call over client, arbiter and workers)"));
+                    Console.WriteLine(Invariant($"no-op round trip: p50 {samples[samples.Length / 2]:0.0} us, p99 {samples[samples.Length * 99 / 100]:0.0} us, max {samples[^1]:0.0} us ({samples.Length} sequential calls; CPU per call {clientCpu + arbiterCpu + workersCpu:0} us: client {clientCpu:0}, arbiter {arbiterCpu:0}, workers {workersCpu:0}; {switches:0.0} voluntary context switches per call)"));
+                }
+
+                for (int round = 0; round < rounds; round++)
+                {
+                    await client.Stash.PutAsync("bench", "k", 1);
+                    var samples = new double[20000];
+                    TimeSpan client0 = CpuTime(pids[..1]), arbiter0 = CpuTime(pids[1..2]);
+                    for (int i = 0; i < samples.Length; i++)
+                    {
+                        long start = Stopwatch.GetTimestamp();
+                        await client.Stash.GetAsync<int>("bench", "k");
+                        samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+                    }
+
+                    double clientCpu = (CpuTime(pids[..1]) - client0).TotalMicroseconds / samples.Length;
+                    double arbiterCpu = (CpuTime(pids[1..2]) - arbiter0).TotalMicroseconds / samples.Length;
+                    Array.Sort(samples);
+                    Console.WriteLine(Invariant($"stash get round trip (one hop, for comparison): p50 {samples[samples.Length / 2]:0.0} us, p99 {samples[samples.Length * 99 / 100]:0.0} us (CPU per call: client {clientCpu:0} us, arbiter {arbiterCpu:0} us)"));
                 }
             }
 
             if (sections.Contains("pool"))
             {
-                Console.WriteLine(Invariant($"10 ms tasks, 4 dirty workers x 64 threads, 200 callers: {await ThroughputAsync(200, () => client.ExecuteAsync<string>(TestConfig.EchoApp, "BlockingSleep", 10, "x")):0} req/s"));
+                Console.WriteLine(Invariant($"10 ms tasks, {workers} dirty workers x 64 threads, 200 callers: {await ThroughputAsync(200, () => client.ExecuteAsync<string>(TestConfig.EchoApp, "BlockingSleep", 10, "x")):0} req/s"));
                 Console.WriteLine(Invariant($"10 ms async tasks, same pool, 200 callers: {await ThroughputAsync(200, () => client.ExecuteAsync<string>(TestConfig.EchoApp, "SleepAsync", 10, "x")):0} req/s"));
             }
 
@@ -196,6 +223,34 @@ internal static class Bench
         }
 
         return TimeSpan.FromSeconds(ticks / 100.0);
+    }
+
+    /// <summary>Times any thread of the given processes went to sleep: each is a wake-up some call waited for or paid for.</summary>
+    private static long VoluntarySwitches(int[] pids)
+    {
+        long n = 0;
+        foreach (int pid in pids)
+        {
+            foreach (string task in Directory.GetDirectories($"/proc/{pid}/task"))
+            {
+                try
+                {
+                    foreach (string line in File.ReadLines(Path.Combine(task, "status")))
+                    {
+                        if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal))
+                        {
+                            n += long.Parse(line.AsSpan("voluntary_ctxt_switches:".Length).Trim(), CultureInfo.InvariantCulture);
+                        }
+                    }
+                }
+                catch (IOException)
+                {
+                    // The thread exited meanwhile.
+                }
+            }
+        }
+
+        return n;
     }
 
     private static long Pss(int pid)
