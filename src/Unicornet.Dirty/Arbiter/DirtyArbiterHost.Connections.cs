@@ -149,8 +149,13 @@ internal sealed partial class DirtyArbiterHost
         worker.Connection!.Send(MessageType.Request, internalId, frame.Payload);
     }
 
-    /// <summary>Round-robin over the app's ready workers, skipping ones whose threads are all busy when another has room.</summary>
-    private WorkerHandle? Pick(AppSlot slot)
+    /// <summary>
+    /// The ready worker with the fewest calls in flight, ties going round-robin. Once every thread is
+    /// busy, calls queue in the workers; sending each to the shortest queue keeps every worker fed,
+    /// where plain round-robin lets a worker whose calls run a little faster drain its queue and idle
+    /// while a slower one's queue grows.
+    /// </summary>
+    private static WorkerHandle? Pick(AppSlot slot)
     {
         WorkerHandle[] ready = Volatile.Read(ref slot.Ready);
         if (ready.Length == 0)
@@ -159,16 +164,20 @@ internal sealed partial class DirtyArbiterHost
         }
 
         int start = (int)((uint)Interlocked.Increment(ref slot.Next) % (uint)ready.Length);
-        for (int i = 0; i < ready.Length; i++)
+        WorkerHandle best = ready[start];
+        int fewest = best.InFlight;
+        for (int i = 1; i < ready.Length && fewest > 0; i++)
         {
             WorkerHandle w = ready[(start + i) % ready.Length];
-            if (w.InFlight < _threads)
+            int inFlight = w.InFlight;
+            if (inFlight < fewest)
             {
-                return w;
+                best = w;
+                fewest = inFlight;
             }
         }
 
-        return ready[start];
+        return best;
     }
 
     private void Finish(Route route)

@@ -16,7 +16,7 @@ namespace Unicornet.Dirty.Arbiter;
 
 /// <summary>
 /// The dirty arbiter process: owns the client socket, the dirty workers and the stash. Calls are
-/// routed round-robin (preferring a worker with a free thread) to the workers that loaded the app,
+/// routed to the least busy of the workers that loaded the app (round-robin among equals),
 /// several at once per worker connection, each under its own never-reused id and deadline.
 /// </summary>
 internal sealed partial class DirtyArbiterHost
@@ -45,7 +45,6 @@ internal sealed partial class DirtyArbiterHost
     private int _nextAge;
     private long _nextId;
     private long _timeoutTicks;
-    private int _threads;
     private int _bootFailures;
     private long _respawnNotBefore;
     private bool _quickStop;
@@ -128,7 +127,6 @@ internal sealed partial class DirtyArbiterHost
     {
         int timeout = config.Get<int>("dirty_timeout");
         _timeoutTicks = timeout > 0 ? timeout * Stopwatch.Frequency : long.MaxValue;
-        _threads = Math.Max(1, config.Get<int>("dirty_threads"));
     }
 
     private void ResolveAllocations()

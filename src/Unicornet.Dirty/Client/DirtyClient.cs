@@ -345,7 +345,7 @@ public sealed class DirtyClient : IDirtyClient
 
             var connection = new FrameConnection(socket);
             _connection = connection;
-            _ = ReadLoopAsync(connection);
+            _ = ReadLoopAsync(connection, connection.ReadAsync(CancellationToken.None));
             return connection;
         }
         finally
@@ -354,30 +354,30 @@ public sealed class DirtyClient : IDirtyClient
         }
     }
 
-    private async Task ReadLoopAsync(FrameConnection connection)
+    /// <summary>
+    /// Reads replies until the connection ends. When the next read has to wait for the socket, the reply
+    /// in hand is completed inline, so its caller resumes on this thread-pool thread rather than through
+    /// another queue hop. The pending read already belongs to a fresh loop that resumes wherever the socket
+    /// completes it, so a caller that blocks on this thread never holds up other replies.
+    /// </summary>
+    private async Task ReadLoopAsync(FrameConnection connection, ValueTask<Frame?> read)
     {
         Exception? failure = null;
         try
         {
-            while (await connection.ReadAsync().ConfigureAwait(false) is { } frame)
+            while (await read.ConfigureAwait(false) is { } frame)
             {
-                if (!_pending.TryGetValue(frame.RequestId, out PendingCall? call))
+#pragma warning disable CA2012 // checked for completion, then awaited exactly once: below or by the loop it is handed to
+                read = connection.ReadAsync(CancellationToken.None);
+#pragma warning restore CA2012
+                if (!read.IsCompleted)
                 {
-                    continue; // abandoned (timed out or cancelled) call: drop the late frame.
+                    _ = ReadLoopAsync(connection, read);
+                    Deliver(frame, inline: true);
+                    return;
                 }
 
-                if (call.Items is not null)
-                {
-                    call.Items.Writer.TryWrite(frame);
-                    if (frame.Type != MessageType.Chunk)
-                    {
-                        _pending.TryRemove(frame.RequestId, out _);
-                    }
-                }
-                else if (_pending.TryRemove(frame.RequestId, out _))
-                {
-                    call.Reply.TrySetResult(frame);
-                }
+                Deliver(frame, inline: false);
             }
 
             failure = new DirtyConnectionException("the dirty arbiter closed the connection");
@@ -386,11 +386,37 @@ public sealed class DirtyClient : IDirtyClient
         {
             failure = new DirtyConnectionException("lost the connection to the dirty arbiter: " + e.Message, e);
         }
-        finally
+
+        connection.Dispose();
+        Interlocked.CompareExchange(ref _connection, null, connection);
+        FailAll(failure);
+    }
+
+    private void Deliver(Frame frame, bool inline)
+    {
+        if (!_pending.TryGetValue(frame.RequestId, out PendingCall? call))
         {
-            connection.Dispose();
-            Interlocked.CompareExchange(ref _connection, null, connection);
-            FailAll(failure ?? new DirtyConnectionException("lost the connection to the dirty arbiter"));
+            return; // abandoned (timed out or cancelled) call: drop the late frame.
+        }
+
+        if (call.Items is not null)
+        {
+            call.Items.Writer.TryWrite(frame);
+            if (frame.Type != MessageType.Chunk)
+            {
+                _pending.TryRemove(frame.RequestId, out _);
+            }
+        }
+        else if (_pending.TryRemove(frame.RequestId, out _))
+        {
+            if (inline)
+            {
+                call.Reply.TrySetResult(frame);
+            }
+            else
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static s => s.Reply.TrySetResult(s.Frame), (call.Reply, Frame: frame), preferLocal: false);
+            }
         }
     }
 
@@ -400,7 +426,8 @@ public sealed class DirtyClient : IDirtyClient
         {
             if (_pending.TryRemove(id, out PendingCall? call))
             {
-                call.Reply.TrySetException(error);
+                // Never inline: this runs on the reader or in Dispose, and each caller may block.
+                ThreadPool.UnsafeQueueUserWorkItem(static s => s.Reply.TrySetException(s.Error), (call.Reply, Error: error), preferLocal: false);
                 call.Items?.Writer.TryComplete(error);
             }
         }
@@ -416,7 +443,8 @@ public sealed class DirtyClient : IDirtyClient
             }
         }
 
-        public TaskCompletionSource<Frame> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>Completed inline only by a reader that has another read pending; otherwise from a queued work item.</summary>
+        public TaskCompletionSource<Frame> Reply { get; } = new();
 
         public Channel<Frame>? Items { get; }
     }

@@ -5,7 +5,8 @@ using System.Net.Sockets;
 namespace Unicornet.Dirty.Protocol;
 
 /// <summary>
-/// One stream socket speaking dirty frames. Reads are done by a single loop (<see cref="ReadAsync"/>);
+/// One stream socket speaking dirty frames. Reads are done by a single loop (<see cref="ReadAsync"/>, or
+/// <see cref="Read"/> on a dedicated thread);
 /// sends may come from any thread: they are queued and whichever caller finds the connection idle
 /// writes the queue out, coalescing frames that piled up meanwhile into one write. Senders never wait
 /// for each other and a slow peer never blocks a caller; a failed write closes the connection.
@@ -60,6 +61,47 @@ internal sealed class FrameConnection : IDisposable
         while (have < payload.Length)
         {
             int n = await _socket.ReceiveAsync(payload.AsMemory(have), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            if (n == 0)
+            {
+                throw new DirtyProtocolException("connection closed inside a frame payload");
+            }
+
+            have += n;
+        }
+
+        return new Frame(header.Type, header.RequestId, payload);
+    }
+
+    /// <summary>
+    /// Blocking twin of <see cref="ReadAsync"/> for a dedicated reader thread (never mix the two on one
+    /// connection). It waits in poll(2) on the calling thread, so an arriving frame wakes exactly that
+    /// thread; a plain blocking receive on a socket that also sends asynchronously would be woken through
+    /// the runtime's epoll thread instead, one more context switch per frame.
+    /// </summary>
+    public Frame? Read()
+    {
+        while (_end - _start < FrameHeader.Size)
+        {
+            if (!Fill())
+            {
+                if (_end == _start)
+                {
+                    return null;
+                }
+
+                throw new DirtyProtocolException("connection closed inside a frame header");
+            }
+        }
+
+        FrameHeader header = FrameHeader.Read(_receive.AsSpan(_start, FrameHeader.Size));
+        _start += FrameHeader.Size;
+        byte[] payload = header.PayloadLength == 0 ? [] : new byte[header.PayloadLength];
+        int have = Math.Min(_end - _start, header.PayloadLength);
+        _receive.AsSpan(_start, have).CopyTo(payload);
+        _start += have;
+        while (have < payload.Length)
+        {
+            int n = ReceiveBlocking(payload.AsSpan(have));
             if (n == 0)
             {
                 throw new DirtyProtocolException("connection closed inside a frame payload");
@@ -129,6 +171,31 @@ internal sealed class FrameConnection : IDisposable
         int n = await _socket.ReceiveAsync(_receive.AsMemory(_end), SocketFlags.None, cancellationToken).ConfigureAwait(false);
         _end += n;
         return n > 0;
+    }
+
+    private bool Fill()
+    {
+        if (_start > 0)
+        {
+            _receive.AsSpan(_start, _end - _start).CopyTo(_receive);
+            _end -= _start;
+            _start = 0;
+        }
+
+        int n = ReceiveBlocking(_receive.AsSpan(_end));
+        _end += n;
+        return n > 0;
+    }
+
+    private int ReceiveBlocking(Span<byte> buffer)
+    {
+        // The timeout only bounds how long a reader can miss a close: shutdown(2) in Dispose wakes poll at once.
+        while (!_socket.Poll(1_000_000, SelectMode.SelectRead))
+        {
+            ObjectDisposedException.ThrowIf(IsClosed, this);
+        }
+
+        return _socket.Receive(buffer, SocketFlags.None);
     }
 
     private void Enqueue(byte[] buffer, int length)

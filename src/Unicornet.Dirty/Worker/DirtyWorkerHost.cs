@@ -16,6 +16,13 @@ namespace Unicornet.Dirty.Worker;
 /// loads and initialises its apps (heartbeating meanwhile), runs <c>dirty_worker_init</c>, then serves
 /// up to <c>dirty_threads</c> calls at once over its single multiplexed connection.
 /// </summary>
+/// <remarks>
+/// Calls are served leader/follower style by dedicated threads: one of them reads the connection;
+/// when it reads a call and a slot is free it hands reading to an idle thread and runs the call
+/// itself, so a call starts on the thread the kernel woke for it, with no hand-off. A call that
+/// finds every slot busy waits in a queue, and whoever finishes a call runs the next one straight
+/// away. Async actions continue on the thread pool once they yield, keeping their slot.
+/// </remarks>
 internal sealed class DirtyWorkerHost
 {
     private readonly UnicornetConfig _config;
@@ -27,7 +34,13 @@ internal sealed class DirtyWorkerHost
     private readonly ConcurrentDictionary<ulong, CancellationTokenSource> _inFlight = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();
-    private readonly SemaphoreSlim _slots;
+    private readonly object _dispatch = new();
+    private readonly Queue<(Frame Frame, CancellationTokenSource Cancel)> _waiting = new();
+    private readonly TaskCompletionSource<bool> _readerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _freeSlots;
+    private int _idleThreads;
+    private bool _readerTaken;
+    private bool _readingEnded;
     private readonly int _arbiterPid;
     private FrameConnection? _connection;
     private DirtyClient? _client;
@@ -40,7 +53,7 @@ internal sealed class DirtyWorkerHost
         _age = age;
         _assigned = assigned;
         _directory = AppDirectory.FromConfig(config);
-        _slots = new SemaphoreSlim(Math.Max(1, config.Get<int>("dirty_threads")));
+        _freeSlots = Math.Max(1, config.Get<int>("dirty_threads"));
         _arbiterPid = ProcessInfo.ParentPid;
     }
 
@@ -87,7 +100,8 @@ internal sealed class DirtyWorkerHost
         hello.WriteInt64(_age);
         _connection.Send(hello);
         Task heartbeat = HeartbeatLoopAsync();
-        Task<bool> reader = ReadLoopAsync();
+        StartThread();
+        Task<bool> reader = _readerDone.Task;
 
         if (Environment.GetEnvironmentVariable(DirtyEnvironment.Socket) is { Length: > 0 } clientSocket)
         {
@@ -238,22 +252,90 @@ internal sealed class DirtyWorkerHost
         return done.Task;
     }
 
-    /// <summary>Reads until the arbiter closes the connection; returns false on a protocol error.</summary>
-    private async Task<bool> ReadLoopAsync()
+    private void StartThread()
     {
+        new Thread(ServeThread) { IsBackground = true, Name = "dirty-thread" }.Start();
+    }
+
+    private void ServeThread()
+    {
+        while (TakeReader())
+        {
+            if (ReadUntilCall() is not { } call)
+            {
+                return;
+            }
+
+            _ = ServeChainAsync(call.Frame, call.Cancel);
+        }
+    }
+
+    /// <summary>Waits until this thread may read (the connection has one reader at a time); false once reading ended.</summary>
+    private bool TakeReader()
+    {
+        lock (_dispatch)
+        {
+            while (_readerTaken && !_readingEnded)
+            {
+                _idleThreads++;
+                Monitor.Wait(_dispatch);
+                _idleThreads--;
+            }
+
+            if (_readingEnded)
+            {
+                return false;
+            }
+
+            _readerTaken = true;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Reads frames until one is a call this thread should run now (it then gave up reading), or null when the
+    /// connection ended: cleanly or on an I/O error (true), or on a protocol error (false) in <see cref="_readerDone"/>.
+    /// </summary>
+    private (Frame Frame, CancellationTokenSource Cancel)? ReadUntilCall()
+    {
+        bool clean = true;
         try
         {
-            while (await _connection!.ReadAsync().ConfigureAwait(false) is { } frame)
+            while (_connection!.Read() is { } frame)
             {
                 switch (frame.Type)
                 {
                     case MessageType.Request:
-                        _ = ServeAsync(frame);
-                        break;
-                    case MessageType.Cancel:
-                        if (_inFlight.TryGetValue(frame.RequestId, out CancellationTokenSource? cts))
+                        var cts = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
+                        _inFlight[frame.RequestId] = cts;
+                        bool wakeIdle;
+                        lock (_dispatch)
                         {
-                            cts.Cancel();
+                            if (_freeSlots == 0)
+                            {
+                                _waiting.Enqueue((frame, cts));
+                                continue;
+                            }
+
+                            _freeSlots--;
+                            _readerTaken = false;
+                            wakeIdle = _idleThreads > 0;
+                            if (wakeIdle)
+                            {
+                                Monitor.Pulse(_dispatch);
+                            }
+                        }
+
+                        if (!wakeIdle)
+                        {
+                            StartThread();
+                        }
+
+                        return (frame, cts);
+                    case MessageType.Cancel:
+                        if (_inFlight.TryGetValue(frame.RequestId, out CancellationTokenSource? cancel))
+                        {
+                            cancel.Cancel();
                         }
 
                         break;
@@ -262,47 +344,71 @@ internal sealed class DirtyWorkerHost
                         break;
                 }
             }
-
-            return true;
         }
         catch (DirtyProtocolException e)
         {
             _log.Error("Dirty worker: protocol error from the dirty arbiter: {Error}", e.Message);
-            return false;
+            clean = false;
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
         {
-            return true;
         }
-        finally
+
+        lock (_dispatch)
         {
-            if (!_stopping.IsCancellationRequested)
+            _readingEnded = true;
+            Monitor.PulseAll(_dispatch);
+        }
+
+        if (!_stopping.IsCancellationRequested)
+        {
+            _quick = true;
+            _stopping.Cancel();
+        }
+
+        _readerDone.TrySetResult(clean);
+        return null;
+    }
+
+    /// <summary>Runs a call, then the calls that queued up meanwhile, on the same slot.</summary>
+    private async Task ServeChainAsync(Frame frame, CancellationTokenSource cts)
+    {
+        (Frame Frame, CancellationTokenSource Cancel)? next = (frame, cts);
+        while (next is { } call)
+        {
+            await ServeAsync(call.Frame, call.Cancel).ConfigureAwait(false);
+            lock (_dispatch)
             {
-                _quick = true;
-                _stopping.Cancel();
+                if (!_waiting.TryDequeue(out (Frame, CancellationTokenSource) queued))
+                {
+                    _freeSlots++;
+                    return;
+                }
+
+                next = queued;
             }
         }
     }
 
-    private async Task ServeAsync(Frame frame)
+    private async Task ServeAsync(Frame frame, CancellationTokenSource cts)
     {
         ulong id = frame.RequestId;
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
-        _inFlight[id] = cts;
         string? appName = null;
         string? actionName = null;
         try
         {
-            await _slots.WaitAsync(cts.Token).ConfigureAwait(false);
-            try
+            if (cts.IsCancellationRequested)
             {
-                // Run on the pool: actions may block, and the reader loop must keep reading.
-                await Task.Run(() => ExecuteAsync(frame, n => appName = n, n => actionName = n, cts.Token), cts.Token).ConfigureAwait(false);
+                // Cancelled while it waited for a slot, or we are stopping: nobody waits for an answer.
+                return;
             }
-            finally
-            {
-                _slots.Release();
-            }
+
+            TlvReader reader = frame.Reader();
+            appName = reader.ReadString();
+            actionName = reader.ReadString();
+            var args = reader.ReadValue() as List<object?> ?? throw new DirtyProtocolException("REQUEST arguments are not a list");
+            var named = reader.End ? null : reader.ReadValue() as Dictionary<string, object?>;
+            await ExecuteAsync(id, appName, actionName, args, named, cts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
@@ -320,26 +426,12 @@ internal sealed class DirtyWorkerHost
         finally
         {
             _inFlight.TryRemove(id, out _);
+            cts.Dispose();
         }
     }
 
-    private async Task ExecuteAsync(Frame frame, Action<string> app, Action<string> action, CancellationToken cancellationToken)
+    private async Task ExecuteAsync(ulong id, string appName, string actionName, List<object?> args, Dictionary<string, object?>? named, CancellationToken cancellationToken)
     {
-        ulong id = frame.RequestId;
-        string appName;
-        string actionName;
-        List<object?> args;
-        Dictionary<string, object?>? named;
-        {
-            TlvReader reader = frame.Reader();
-            appName = reader.ReadString();
-            actionName = reader.ReadString();
-            args = reader.ReadValue() as List<object?> ?? throw new DirtyProtocolException("REQUEST arguments are not a list");
-            named = reader.End ? null : reader.ReadValue() as Dictionary<string, object?>;
-        }
-
-        app(appName);
-        action(actionName);
         if (_directory.Resolve(appName) is not { } spec || !_apps.TryGetValue(spec.Id, out LoadedDirtyApp? loaded))
         {
             Send(DirtyError.Frame(id, new DirtyError(ErrorKinds.AppNotFound, $"dirty app '{appName}' is not loaded in this dirty worker", appName)));

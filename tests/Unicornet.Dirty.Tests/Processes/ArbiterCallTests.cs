@@ -36,6 +36,51 @@ public sealed class ArbiterCallTests : IClassFixture<SharedClusterFixture>
     }
 
     [Fact]
+    public async Task Calls_go_to_the_worker_with_fewer_calls_in_flight()
+    {
+        DirtyClient client = _cluster.NewClient();
+        Task<string?> slow = client.ExecuteAsync<string>(Echo, "BlockingSleep", 1500, "slow");
+        await Task.Delay(200);
+        int[] pids = new int[8];
+        for (int i = 0; i < pids.Length; i++)
+        {
+            pids[i] = await client.ExecuteAsync<int>(Echo, "Pid");
+        }
+
+        slow.IsCompleted.ShouldBeFalse();
+        pids.Distinct().Count().ShouldBe(1); // round-robin would alternate: the busy worker still has free threads
+        (await slow).ShouldBe("slow");
+    }
+
+    [Fact]
+    public async Task A_caller_that_blocks_after_its_reply_does_not_hold_up_other_replies()
+    {
+        DirtyClient client = _cluster.NewClient();
+        var blocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var release = new ManualResetEventSlim();
+        Task first = Task.Run(async () =>
+        {
+            (await client.ExecuteAsync<long>(Echo, "Add", 1, 1)).ShouldBe(2);
+
+            // This may run on the thread that read the reply: hold it until the next call got its own.
+            blocked.SetResult();
+            release.Wait(TimeSpan.FromSeconds(30)).ShouldBeTrue();
+        });
+        await blocked.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        try
+        {
+            (await client.ExecuteAsync<long>(Echo, "Add", 2, 2).WaitAsync(TimeSpan.FromSeconds(10))).ShouldBe(4);
+            (await client.Stash.ExistsAsync("no-such-table").WaitAsync(TimeSpan.FromSeconds(10))).ShouldBeFalse();
+        }
+        finally
+        {
+            release.Set();
+        }
+
+        await first;
+    }
+
+    [Fact]
     public async Task Streaming_actions_deliver_items_in_order()
     {
         DirtyClient client = _cluster.NewClient();
