@@ -10,7 +10,9 @@ namespace DirtyModel;
 /// The HTTP side: request delegates that call <see cref="ModelApp"/> in the dirty pool through the
 /// process-wide <see cref="DirtyClient.Shared"/> (one multiplexed connection per HTTP worker).
 /// <c>GET /predict?x=1,2,...</c> (32 numbers; omitted = a fixed probe), <c>/nearest</c>,
-/// <c>/neighbours?k=5</c> (NDJSON, streamed as the dirty worker produces it), <c>/stats</c>.
+/// <c>/neighbours?k=5</c> (NDJSON, streamed as the dirty worker produces it), <c>/stats</c>, and
+/// <c>/ping?n=2000</c>, which makes n sequential no-op calls from this HTTP worker and reports the round
+/// trip's percentiles in µs.
 /// </summary>
 public static class Http
 {
@@ -47,9 +49,12 @@ public static class Http
                     }
 
                     break;
+                case "/ping":
+                    await WriteJsonAsync(context, await PingAsync(dirty, context, aborted));
+                    break;
                 default:
                     context.Response.StatusCode = StatusCodes.Status404NotFound;
-                    await context.Response.WriteAsync("try /predict, /nearest, /neighbours or /stats\n", aborted);
+                    await context.Response.WriteAsync("try /predict, /nearest, /neighbours, /stats or /ping\n", aborted);
                     break;
             }
         }
@@ -58,6 +63,28 @@ public static class Http
             context.Response.StatusCode = e is DirtyTimeoutException ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status503ServiceUnavailable;
             await context.Response.WriteAsync(e.GetType().Name + ": " + e.Message + "\n", aborted);
         }
+    }
+
+    private static async Task<Dictionary<string, object>> PingAsync(DirtyClient dirty, HttpContext context, CancellationToken aborted)
+    {
+        int n = int.TryParse(context.Request.Query["n"], NumberStyles.None, CultureInfo.InvariantCulture, out int v) ? Math.Clamp(v, 1, 1_000_000) : 2000;
+        var samples = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            await dirty.ExecuteAsync<object>(Model, "Ping", aborted);
+            samples[i] = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+
+        Array.Sort(samples);
+        return new Dictionary<string, object>
+        {
+            ["calls"] = n,
+            ["p50_us"] = Math.Round(samples[n / 2], 1),
+            ["p99_us"] = Math.Round(samples[Math.Min(n - 1, n * 99 / 100)], 1),
+            ["max_us"] = Math.Round(samples[^1], 1),
+            ["worker_pid"] = Environment.ProcessId,
+        };
     }
 
     private static float[] Features(HttpContext context)

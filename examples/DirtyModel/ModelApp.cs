@@ -118,6 +118,11 @@ public sealed class ModelApp : DirtyApp
         }
     }
 
+    /// <summary>Does nothing: <c>/ping</c> times the round trip of a call itself.</summary>
+    public void Ping()
+    {
+    }
+
     /// <summary>Size and use of the model, and the worker holding it.</summary>
     public Dictionary<string, object?> Stats() => new()
     {

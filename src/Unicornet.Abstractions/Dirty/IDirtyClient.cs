@@ -27,7 +27,11 @@ public interface IDirtyClient : IDisposable, IAsyncDisposable
     /// <summary>Runs an action with per-call options (timeout, cancellation, named arguments).</summary>
     Task<T?> ExecuteAsync<T>(string app, string action, DirtyCallOptions options, params object?[] args);
 
-    /// <summary>Runs an action and blocks until it answers.</summary>
+    /// <summary>
+    /// Runs an action and blocks until it answers. For the sync and gthread worker classes; on the async
+    /// class it throws <see cref="InvalidOperationException"/> (use <c>ExecuteAsync</c>), because blocking
+    /// a socket poll thread could wait for a reply only that thread would deliver.
+    /// </summary>
     T? Execute<T>(string app, string action, params object?[] args);
 
     /// <summary>Runs a streaming action; items arrive as the dirty worker produces them.</summary>

@@ -79,8 +79,22 @@ public sealed class DirtyClient : IDirtyClient
     }
 
     /// <inheritdoc />
-    public T? Execute<T>(string app, string action, params object?[] args) =>
-        ExecuteCoreAsync<T>(app, action, args, null, _defaultTimeout, CancellationToken.None).GetAwaiter().GetResult();
+    public T? Execute<T>(string app, string action, params object?[] args)
+    {
+        // On the async worker class requests run on the runtime's socket poll threads. Blocking one of
+        // them until a reply arrives can wait for a completion only that same thread would deliver,
+        // which would hang the call until its deadline: refuse plainly instead.
+        if (Thread.CurrentThread.Name == SocketPollThreadName)
+        {
+            throw new InvalidOperationException(
+                "Execute blocks the thread that serves this worker's sockets (the async worker class): use ExecuteAsync, or run the app on the gthread or sync class.");
+        }
+
+        return ExecuteCoreAsync<T>(app, action, args, null, _defaultTimeout, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    // The name .NET gives its epoll threads (System.Net.Sockets, SocketAsyncEngine).
+    private const string SocketPollThreadName = ".NET Sockets";
 
     /// <inheritdoc />
     public IAsyncEnumerable<T?> StreamAsync<T>(string app, string action, params object?[] args) =>

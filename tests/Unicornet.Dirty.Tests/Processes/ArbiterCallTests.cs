@@ -36,6 +36,20 @@ public sealed class ArbiterCallTests : IClassFixture<SharedClusterFixture>
     }
 
     [Fact]
+    public void Synchronous_execute_refuses_to_block_a_socket_poll_thread()
+    {
+        DirtyClient client = _cluster.NewClient();
+        Exception? caught = null;
+
+        // Stands in for a request of the async class, which runs on the runtime's ".NET Sockets" threads.
+        var thread = new Thread(() => caught = Record.Exception(() => client.Execute<long>(Echo, "Add", 1, 1))) { Name = ".NET Sockets" };
+        thread.Start();
+        thread.Join(TimeSpan.FromSeconds(30)).ShouldBeTrue();
+        caught.ShouldBeOfType<InvalidOperationException>().Message.ShouldContain("use ExecuteAsync");
+        client.Execute<long>(Echo, "Add", 1, 1).ShouldBe(2);
+    }
+
+    [Fact]
     public async Task Calls_go_to_the_worker_with_fewer_calls_in_flight()
     {
         DirtyClient client = _cluster.NewClient();
