@@ -36,11 +36,15 @@ internal static class RepoPaths
         string baseDir = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
         string config = Path.GetFileName(baseDir);
         string? bin = Path.GetDirectoryName(Path.GetDirectoryName(baseDir));
+        // In the default layout, the CLI built with this test's configuration first: a leftover build of
+        // the other configuration is stale against this one.
+        string own = baseDir.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        string other = own == "Release" ? "Debug" : "Release";
         string[] candidates =
         [
             Path.Combine(bin ?? "", "Unicornet.Cli", config, "unicornet.dll"),
-            Path.Combine(Root, "src", "Unicornet.Cli", "bin", "Debug", "net10.0", "unicornet.dll"),
-            Path.Combine(Root, "src", "Unicornet.Cli", "bin", "Release", "net10.0", "unicornet.dll"),
+            Path.Combine(Root, "src", "Unicornet.Cli", "bin", own, "net10.0", "unicornet.dll"),
+            Path.Combine(Root, "src", "Unicornet.Cli", "bin", other, "net10.0", "unicornet.dll"),
         ];
         return candidates.FirstOrDefault(File.Exists);
     }
