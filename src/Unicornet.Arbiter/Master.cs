@@ -596,6 +596,14 @@ internal sealed partial class Master
     private void InstallSignals()
     {
         int[] handled = [Signals.SIGHUP, Signals.SIGINT, Signals.SIGQUIT, Signals.SIGTERM, Signals.SIGTTIN, Signals.SIGTTOU, Signals.SIGUSR1, Signals.SIGUSR2, Signals.SIGWINCH];
+
+        // Started under nohup (HUP ignored) the master could never be reloaded; gunicorn takes its signals back too.
+        // INT and QUIT stay as the parent set them: an ignored INT is how a shell runs a background job.
+        foreach (int number in Signals.ResetIgnored(handled.Except([Signals.SIGINT, Signals.SIGQUIT])))
+        {
+            _log.Debug("Signal {Signal} was ignored by the parent; handling it", Signals.Name(number));
+        }
+
         foreach (int number in handled)
         {
             PosixSignal signal = number switch

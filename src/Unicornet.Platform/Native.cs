@@ -20,6 +20,11 @@ internal static unsafe partial class Native
     [LibraryImport(Libc, SetLastError = true)]
     public static partial int kill(int pid, int sig);
 
+    public const nint SIG_DFL = 0;
+
+    [LibraryImport(Libc, EntryPoint = "signal")]
+    public static partial nint signal_(int sig, nint handler);
+
     [LibraryImport(Libc)]
     public static partial int getpid();
 

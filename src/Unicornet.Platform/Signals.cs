@@ -20,6 +20,41 @@ public static class Signals
 
     private const int ESRCH = 3;
 
+    /// <summary>
+    /// Puts back the default disposition of those of <paramref name="signals"/> that this process
+    /// inherited as ignored (<c>nohup</c> ignores HUP), so a handler registered afterwards receives
+    /// them. Returns the ones it changed. Signals with any other disposition are left alone.
+    /// </summary>
+    public static IReadOnlyList<int> ResetIgnored(IEnumerable<int> signals)
+    {
+        ArgumentNullException.ThrowIfNull(signals);
+        ulong ignored = IgnoredMask();
+        var reset = new List<int>();
+        foreach (int signal in signals)
+        {
+            if ((ignored & (1UL << (signal - 1))) != 0)
+            {
+                Native.signal_(signal, Native.SIG_DFL);
+                reset.Add(signal);
+            }
+        }
+
+        return reset;
+    }
+
+    private static ulong IgnoredMask()
+    {
+        foreach (string line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("SigIgn:", StringComparison.Ordinal))
+            {
+                return ulong.Parse(line.AsSpan(7).Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
+    }
+
     /// <summary>Sends <paramref name="signal"/> to <paramref name="pid"/>; false when the process no longer exists.</summary>
     public static bool Send(int pid, int signal)
     {

@@ -55,6 +55,30 @@ public sealed class LogSignalTests
     }
 
     [Fact]
+    public void Hup_reloads_a_master_started_with_hup_ignored_as_nohup_does()
+    {
+        using var server = new ServerProcess();
+
+        // An ignored signal stays ignored across exec: this is what nohup hands its command.
+        server.Customize = psi =>
+        {
+            List<string> original = [.. psi.ArgumentList];
+            psi.FileName = "/bin/bash";
+            psi.ArgumentList.Clear();
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add("trap '' HUP; exec dotnet \"$@\"");
+            psi.ArgumentList.Add("bash");
+            original.ForEach(psi.ArgumentList.Add);
+        };
+        server.Start("-w", "1");
+        server.WaitServing(1);
+        List<int> old = server.WorkerPids();
+        server.Signal(Signals.SIGHUP);
+        server.WaitFor(() => server.WorkerPids() is { Count: 1 } now && !now.Intersect(old).Any(), Deadline, "a new worker after HUP");
+        server.TryGet("/", out _).ShouldBe(200);
+    }
+
+    [Fact]
     public void Reload_restarts_the_workers_when_a_watched_file_changes()
     {
         using var server = new ServerProcess();
