@@ -52,12 +52,7 @@ internal sealed class FrameConnection : IDisposable
             }
         }
 
-        FrameHeader header = FrameHeader.Read(_receive.AsSpan(_start, FrameHeader.Size));
-        _start += FrameHeader.Size;
-        byte[] payload = header.PayloadLength == 0 ? [] : new byte[header.PayloadLength];
-        int have = Math.Min(_end - _start, header.PayloadLength);
-        _receive.AsSpan(_start, have).CopyTo(payload);
-        _start += have;
+        (FrameHeader header, byte[] payload, int have) = TakeBufferedFrameStart();
         while (have < payload.Length)
         {
             int n = await _socket.ReceiveAsync(payload.AsMemory(have), SocketFlags.None, cancellationToken).ConfigureAwait(false);
@@ -70,6 +65,18 @@ internal sealed class FrameConnection : IDisposable
         }
 
         return new Frame(header.Type, header.RequestId, payload);
+    }
+
+    /// <summary>Consumes a buffered frame header and whatever of its payload is already buffered.</summary>
+    private (FrameHeader Header, byte[] Payload, int Have) TakeBufferedFrameStart()
+    {
+        FrameHeader header = FrameHeader.Read(_receive.AsSpan(_start, FrameHeader.Size));
+        _start += FrameHeader.Size;
+        byte[] payload = header.PayloadLength == 0 ? [] : new byte[header.PayloadLength];
+        int have = Math.Min(_end - _start, header.PayloadLength);
+        _receive.AsSpan(_start, have).CopyTo(payload);
+        _start += have;
+        return (header, payload, have);
     }
 
     /// <summary>
@@ -93,12 +100,7 @@ internal sealed class FrameConnection : IDisposable
             }
         }
 
-        FrameHeader header = FrameHeader.Read(_receive.AsSpan(_start, FrameHeader.Size));
-        _start += FrameHeader.Size;
-        byte[] payload = header.PayloadLength == 0 ? [] : new byte[header.PayloadLength];
-        int have = Math.Min(_end - _start, header.PayloadLength);
-        _receive.AsSpan(_start, have).CopyTo(payload);
-        _start += have;
+        (FrameHeader header, byte[] payload, int have) = TakeBufferedFrameStart();
         while (have < payload.Length)
         {
             int n = ReceiveBlocking(payload.AsSpan(have));

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Unicornet.Platform;
 
 namespace Unicornet.IntegrationTests.Arbiter;
@@ -19,7 +18,7 @@ public sealed class ListenerKindsTests
         string sock = Path.Combine(server.Dir, "u.sock");
         server.Start("-w", "1", "-b", "unix:" + sock);
         server.WaitServing(1);
-        Get(new UnixDomainSocketEndPoint(sock), AddressFamily.Unix).ShouldContain("hello from");
+        Get(new UnixDomainSocketEndPoint(sock)).ShouldContain("hello from");
 
         server.Signal(Signals.SIGTERM);
         server.WaitExit(Deadline).ShouldBe(0);
@@ -39,7 +38,7 @@ public sealed class ListenerKindsTests
         int port6 = FreePort(AddressFamily.InterNetworkV6);
         server.Start("-w", "1", "-b", "[::1]:" + port6.ToString(CultureInfo.InvariantCulture));
         server.WaitServing(1);
-        Get(new IPEndPoint(IPAddress.IPv6Loopback, port6), AddressFamily.InterNetworkV6).ShouldContain("hello from");
+        Get(new IPEndPoint(IPAddress.IPv6Loopback, port6)).ShouldContain("hello from");
     }
 
     [Fact]
@@ -64,7 +63,7 @@ public sealed class ListenerKindsTests
         }
 
         server.WaitServing(1);
-        Get(new IPEndPoint(IPAddress.Loopback, port), AddressFamily.InterNetwork).ShouldContain("hello from");
+        Get(new IPEndPoint(IPAddress.Loopback, port)).ShouldContain("hello from");
     }
 
     [Fact]
@@ -87,22 +86,9 @@ public sealed class ListenerKindsTests
         status.ShouldContain("Umask:\t0027");
     }
 
-    private static string Get(EndPoint endPoint, AddressFamily family)
+    private static string Get(EndPoint endPoint)
     {
-        using var s = new Socket(family, SocketType.Stream, family == AddressFamily.Unix ? ProtocolType.Unspecified : ProtocolType.Tcp);
-        s.ReceiveTimeout = 10000;
-        s.SendTimeout = 10000;
-        s.Connect(endPoint);
-        s.Send("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"u8);
-        var response = new StringBuilder();
-        var buffer = new byte[4096];
-        int n;
-        while ((n = s.Receive(buffer)) > 0)
-        {
-            response.Append(Encoding.ASCII.GetString(buffer, 0, n));
-        }
-
-        string text = response.ToString();
+        string text = ServerProcess.RawGet(endPoint);
         text.ShouldStartWith("HTTP/1.1 200");
         return text;
     }

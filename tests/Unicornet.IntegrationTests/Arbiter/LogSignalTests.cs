@@ -60,16 +60,7 @@ public sealed class LogSignalTests
         using var server = new ServerProcess();
 
         // An ignored signal stays ignored across exec: this is what nohup hands its command.
-        server.Customize = psi =>
-        {
-            List<string> original = [.. psi.ArgumentList];
-            psi.FileName = "/bin/bash";
-            psi.ArgumentList.Clear();
-            psi.ArgumentList.Add("-c");
-            psi.ArgumentList.Add("trap '' HUP; exec dotnet \"$@\"");
-            psi.ArgumentList.Add("bash");
-            original.ForEach(psi.ArgumentList.Add);
-        };
+        server.RunThroughBash("trap '' HUP");
         server.Start("-w", "1");
         server.WaitServing(1);
         List<int> old = server.WorkerPids();

@@ -33,8 +33,49 @@ internal sealed class ServerProcess : IDisposable
 
     public Process Process => _process!;
 
-    /// <summary>Applied to the start info last: extra environment, or a wrapper such as <c>sh -c</c>.</summary>
+    /// <summary>Applied to the start info last: extra environment, or a wrapper such as <see cref="RunThroughBash"/>.</summary>
     public Action<ProcessStartInfo>? Customize { get; set; }
+
+    /// <summary>
+    /// Starts the server as <c>bash -c "SETUP; exec dotnet ..."</c>: what exec keeps (ignored signals, fds,
+    /// the pid for LISTEN_PID) is how a supervisor's setup reaches the master.
+    /// </summary>
+    public void RunThroughBash(string setup) => Customize = psi =>
+    {
+        List<string> original = [.. psi.ArgumentList];
+        psi.FileName = "/bin/bash";
+        psi.ArgumentList.Clear();
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(setup + "; exec dotnet \"$@\"");
+        psi.ArgumentList.Add("bash");
+        original.ForEach(psi.ArgumentList.Add);
+    };
+
+    /// <summary>GET / with Connection: close over a raw socket to <paramref name="endPoint"/>; the whole response, or "" when nothing answers.</summary>
+    public static string RawGet(EndPoint endPoint)
+    {
+        try
+        {
+            using var s = new Socket(endPoint.AddressFamily, SocketType.Stream, endPoint.AddressFamily == AddressFamily.Unix ? ProtocolType.Unspecified : ProtocolType.Tcp);
+            s.ReceiveTimeout = 10000;
+            s.SendTimeout = 10000;
+            s.Connect(endPoint);
+            s.Send("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"u8);
+            var response = new StringBuilder();
+            var buffer = new byte[4096];
+            int n;
+            while ((n = s.Receive(buffer)) > 0)
+            {
+                response.Append(Encoding.ASCII.GetString(buffer, 0, n));
+            }
+
+            return response.ToString();
+        }
+        catch (SocketException)
+        {
+            return "";
+        }
+    }
 
     public static string TestAppPath { get; } = FindTestApp();
 

@@ -54,17 +54,8 @@ public sealed class SystemdTests
         using var server = new ServerProcess();
 
         // systemd's contract: the sockets start at fd 3 and LISTEN_PID names the process itself,
-        // which only a wrapper that execs in place can know (bash: dash takes single-digit fds only).
-        server.Customize = psi =>
-        {
-            List<string> original = [.. psi.ArgumentList];
-            psi.FileName = "/bin/bash";
-            psi.ArgumentList.Clear();
-            psi.ArgumentList.Add("-c");
-            psi.ArgumentList.Add($"exec 3<&{fd.ToString(CultureInfo.InvariantCulture)}; LISTEN_PID=$$ LISTEN_FDS=1 exec dotnet \"$@\"");
-            psi.ArgumentList.Add("sh");
-            original.ForEach(psi.ArgumentList.Add);
-        };
+        // which only a wrapper that execs in place can know (bash, because dash takes single-digit fds only).
+        server.RunThroughBash($"exec 3<&{fd.ToString(CultureInfo.InvariantCulture)}; export LISTEN_PID=$$ LISTEN_FDS=1");
         FileDescriptors.MakeInheritable(fd);
         try
         {
@@ -75,7 +66,7 @@ public sealed class SystemdTests
             FileDescriptors.SetCloseOnExec(fd, true);
         }
 
-        server.WaitFor(() => server.WorkerPids().Count == 1 && Get(port).Contains("hello from", StringComparison.Ordinal), Deadline, "a worker serving the activated socket");
+        server.WaitFor(() => server.WorkerPids().Count == 1 && ServerProcess.RawGet(new IPEndPoint(IPAddress.Loopback, port)).Contains("hello from", StringComparison.Ordinal), Deadline, "a worker serving the activated socket");
 
         // bind is not used when systemd passes sockets.
         using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -97,30 +88,6 @@ public sealed class SystemdTests
             catch (SocketException e) when (e.SocketErrorCode == SocketError.TimedOut)
             {
             }
-        }
-    }
-
-    private static string Get(int port)
-    {
-        try
-        {
-            using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            s.ReceiveTimeout = 5000;
-            s.Connect(new IPEndPoint(IPAddress.Loopback, port));
-            s.Send("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"u8);
-            var text = new StringBuilder();
-            var buffer = new byte[4096];
-            int n;
-            while ((n = s.Receive(buffer)) > 0)
-            {
-                text.Append(Encoding.ASCII.GetString(buffer, 0, n));
-            }
-
-            return text.ToString();
-        }
-        catch (SocketException)
-        {
-            return "";
         }
     }
 }
