@@ -170,7 +170,15 @@ public sealed class SocketFileTests
             string? line = lines.Dequeue();
             if (line == "__wait")
             {
-                Thread.Sleep(1000);
+                // Wait for the server to have dropped the idle client (not a fixed time: a loaded box may be late).
+                var deadline = System.Diagnostics.Stopwatch.StartNew();
+                while (server.Server.ConnectionCount > 0 && deadline.Elapsed < TimeSpan.FromSeconds(30))
+                {
+                    Thread.Sleep(50);
+                }
+
+                server.Server.ConnectionCount.ShouldBe(0, "the idle client was never closed");
+                Thread.Sleep(100);
                 return string.Empty;
             }
 
