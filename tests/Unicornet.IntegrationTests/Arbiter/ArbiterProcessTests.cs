@@ -88,7 +88,7 @@ public sealed class ArbiterProcessTests
         server.WaitForLog("WORKER TIMEOUT (pid:" + hung, Deadline);
         server.WaitFor(() => !ServerProcess.Alive(hung), Deadline, "the hung worker to die");
         server.WaitServing(1);
-        server.Output.ShouldContain("SleepForeverInsideTestApp");
+        server.Output.Contains("SleepForeverInsideTestApp", StringComparison.Ordinal).ShouldBeTrue(server.Output);
     }
 
     [Fact]
