@@ -119,13 +119,11 @@ internal sealed class WorkerProcess
     /// </summary>
     private static void InlineSocketCompletions(string? workerClass)
     {
-        if (workerClass == "async" && Environment.GetEnvironmentVariable(InlineCompletionsVariable) is null)
+        if (workerClass == "async" && Environment.GetEnvironmentVariable(ChildRuntime.InlineSocketCompletionsVariable) is null)
         {
-            Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
+            Environment.SetEnvironmentVariable(ChildRuntime.InlineSocketCompletionsVariable, "1");
         }
     }
-
-    private const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
     public void RequestGracefulStop()
     {

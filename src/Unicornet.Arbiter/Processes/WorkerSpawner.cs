@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Unicornet.Config;
+using Unicornet.Platform;
 using Unicornet.Workers;
 
 namespace Unicornet.Arbitration;
@@ -34,8 +35,7 @@ internal static class WorkerSpawner
             psi.Environment[key] = value;
         }
 
-        // Measured (dotnet-notes §8): a small gen0 budget keeps idle and loaded RSS of workers low.
-        psi.Environment["DOTNET_GCgen0size"] = "0x200000";
+        ChildRuntime.UseSmallGen0(psi);
         psi.Environment["DOTNET_TieredPGO"] = "0";
 
         // The master holds the only write end: the worker sees EOF on stdin when the master dies.

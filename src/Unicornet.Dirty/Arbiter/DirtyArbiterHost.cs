@@ -441,11 +441,11 @@ internal sealed partial class DirtyArbiterHost
         psi.Environment[DirtyEnvironment.Socket] = _clientSocketPath;
         psi.Environment[DirtyEnvironment.Age] = age.ToString(CultureInfo.InvariantCulture);
         psi.Environment[DirtyEnvironment.Apps] = string.Join('\n', apps.Select(a => a.Id));
-        psi.Environment["DOTNET_GCgen0size"] = "0x200000";
+        ChildRuntime.UseSmallGen0(psi);
         psi.Environment.Remove(DirtyEnvironment.PidFile);
 
         // Actions run on the thread pool, not on socket continuations, so a dirty worker does not need inline completions.
-        psi.Environment.Remove("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS");
+        psi.Environment.Remove(ChildRuntime.InlineSocketCompletionsVariable);
         Process process;
         try
         {

@@ -86,11 +86,11 @@ public sealed class DirtyArbiterSupervisor : IAsyncDisposable
         psi.Environment[DirtyEnvironment.Config] = _snapshotPath;
         psi.Environment[DirtyEnvironment.Socket] = SocketPath;
         psi.Environment[DirtyEnvironment.PidFile] = PidFilePath;
-        psi.Environment["DOTNET_GCgen0size"] = "0x200000";
+        ChildRuntime.UseSmallGen0(psi);
 
         // The arbiter's socket continuations are tiny (route a frame, queue a send): running them on
         // the epoll thread saves a thread-pool hop per frame.
-        psi.Environment["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1";
+        psi.Environment[ChildRuntime.InlineSocketCompletionsVariable] = "1";
         ConfigureStartInfo?.Invoke(psi);
         _process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the dirty arbiter");
         _lastStart = DateTime.UtcNow;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
 using Unicornet.Http.Connection;
+using Unicornet.Platform;
 
 namespace Unicornet.Http.Serving;
 
@@ -21,7 +22,7 @@ internal sealed class ConnectionServingLoop : IHttpServingLoop
     private readonly ConcurrentDictionary<Http1Connection, byte> _connections = new();
 
     /// <summary>Socket continuations run inline on the poll thread (the worker sets this for the async class).</summary>
-    private static readonly bool s_inlineCompletions = Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") == "1";
+    private static readonly bool s_inlineCompletions = ChildRuntime.InlineSocketCompletions;
 
     public ConnectionServingLoop(HttpServingOptions options, RequestDelegate app, IHttpServingEvents events, bool limitRequests)
     {
