@@ -171,7 +171,7 @@ internal sealed class WorkerProcess
 
         _syncClass = options.WorkerClass == "sync";
         long limit = Config.MaxRequests > 0 ? Config.MaxRequests + (Config.MaxRequestsJitter > 0 ? Random.Shared.Next(0, Config.MaxRequestsJitter + 1) : 0) : 0;
-        _events = new WorkerServingEvents(this, limit, RequestLog.Create(Config, Log), Log.Options.Statsd, trackInFlight: _syncClass);
+        _events = new WorkerServingEvents(this, limit, RequestLog.Create(Config, Log), Log.Options.Statsd, trackInFlight: _syncClass, logAppErrors: options.WorkerClass != "kestrel");
 
         // kestrel loads the app itself so a whole ASP.NET Core app keeps its own Kestrel; the engine
         // classes get a request delegate (a captured host is bridged into it).

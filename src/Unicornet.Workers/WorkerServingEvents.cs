@@ -19,15 +19,21 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
     private readonly Unicornet.Logging.Metrics.StatsdClient? _statsd;
 
     private readonly bool _trackInFlight;
+    private readonly bool _logAppErrors;
 
     /// <param name="trackInFlight">
     /// Keep <see cref="InFlight"/> (the sync class's heartbeat reports its oldest request); other classes skip the
     /// per-request bookkeeping.
     /// </param>
-    public WorkerServingEvents(WorkerProcess worker, long limit, RequestLog? requestLog, Unicornet.Logging.Metrics.StatsdClient? statsd, bool trackInFlight = true)
+    /// <param name="logAppErrors">
+    /// Log the app's exceptions with their stacks. Off for the kestrel class: Kestrel logs them itself, and
+    /// there the summary carries the error only when something reads summaries.
+    /// </param>
+    public WorkerServingEvents(WorkerProcess worker, long limit, RequestLog? requestLog, Unicornet.Logging.Metrics.StatsdClient? statsd, bool trackInFlight = true, bool logAppErrors = true)
     {
         _worker = worker;
         _trackInFlight = trackInFlight;
+        _logAppErrors = logAppErrors;
         _limit = limit;
         RequestLog = requestLog;
         _statsd = statsd;
@@ -75,7 +81,7 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
             InFlight.End(context);
         }
 
-        if (summary.Error is { } error)
+        if (_logAppErrors && summary.Error is { } error)
         {
             LogRequestError(error, summary.RequestLine);
         }
