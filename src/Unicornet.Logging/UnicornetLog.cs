@@ -72,13 +72,7 @@ public sealed class UnicornetLog : ILog, IDisposable
     {
         lock (_gate)
         {
-            Logger old = _logger;
-            _logger = Build();
-            old.Dispose();
-            if (Options.CaptureOutput && Options.ErrorLog != "-")
-            {
-                OutputCapture.Redirect(Options.ErrorLog);
-            }
+            Rebuild(redirectOutput: true);
         }
     }
 
@@ -106,14 +100,7 @@ public sealed class UnicornetLog : ILog, IDisposable
                 _syslog = null;
             }
 
-            Logger old = _logger;
-            _logger = Build();
-            old.Dispose();
-            if (options.CaptureOutput && options.ErrorLog != "-" && (options.ErrorLog != previous.ErrorLog || !previous.CaptureOutput))
-            {
-                OutputCapture.Redirect(options.ErrorLog);
-            }
-
+            Rebuild(redirectOutput: options.ErrorLog != previous.ErrorLog || !previous.CaptureOutput);
             return true;
         }
     }
@@ -123,6 +110,18 @@ public sealed class UnicornetLog : ILog, IDisposable
     {
         _logger.Dispose();
         _syslog?.Dispose();
+    }
+
+    /// <summary>Swaps in a logger built from <see cref="Options"/>; the caller holds the gate.</summary>
+    private void Rebuild(bool redirectOutput)
+    {
+        Logger old = _logger;
+        _logger = Build();
+        old.Dispose();
+        if (redirectOutput && Options.CaptureOutput && Options.ErrorLog != "-")
+        {
+            OutputCapture.Redirect(Options.ErrorLog);
+        }
     }
 
     /// <summary>The syslog writer, when syslog is on (the access log reuses it unless disable_redirect_access_to_syslog).</summary>

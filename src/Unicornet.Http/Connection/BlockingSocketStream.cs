@@ -49,7 +49,7 @@ internal sealed class BlockingSocketStream : Stream
 
             if (error != SocketError.WouldBlock)
             {
-                throw new IOException(new SocketException((int)error).Message, new SocketException((int)error));
+                throw Failure(new SocketException((int)error));
             }
 
             long deadline = _deadline();
@@ -81,9 +81,12 @@ internal sealed class BlockingSocketStream : Stream
         }
         catch (SocketException ex)
         {
-            throw new IOException(ex.Message, ex);
+            throw Failure(ex);
         }
     }
+
+    // Stream users expect IOException; the socket error stays as the inner exception.
+    private static IOException Failure(SocketException error) => new(error.Message, error);
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -118,7 +121,7 @@ internal sealed class BlockingSocketStream : Stream
             }
             else
             {
-                throw new IOException(new SocketException((int)error).Message, new SocketException((int)error));
+                throw Failure(new SocketException((int)error));
             }
         }
     }
