@@ -377,6 +377,7 @@ public sealed class DirtyClient : IDirtyClient
     private async Task ReadLoopAsync(FrameConnection connection, ValueTask<Frame?> read)
     {
         Exception? failure = null;
+        bool handedOff = false;
         try
         {
             while (await read.ConfigureAwait(false) is { } frame)
@@ -387,6 +388,7 @@ public sealed class DirtyClient : IDirtyClient
                 if (!read.IsCompleted)
                 {
                     _ = ReadLoopAsync(connection, read);
+                    handedOff = true;
                     Deliver(frame, inline: true);
                     return;
                 }
@@ -400,10 +402,17 @@ public sealed class DirtyClient : IDirtyClient
         {
             failure = new DirtyConnectionException("lost the connection to the dirty arbiter: " + e.Message, e);
         }
-
-        connection.Dispose();
-        Interlocked.CompareExchange(ref _connection, null, connection);
-        FailAll(failure);
+        finally
+        {
+            // Whatever ended the last loop of a connection (even an exception not caught above), its calls fail
+            // now and the next call connects again, rather than every call waiting out its deadline on a dead reader.
+            if (!handedOff)
+            {
+                connection.Dispose();
+                Interlocked.CompareExchange(ref _connection, null, connection);
+                FailAll(failure ?? new DirtyConnectionException("lost the connection to the dirty arbiter"));
+            }
+        }
     }
 
     private void Deliver(Frame frame, bool inline)
