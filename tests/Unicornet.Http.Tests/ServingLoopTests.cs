@@ -96,6 +96,83 @@ public sealed class ServingLoopTests
         response.ShouldEndWith("0\r\n\r\n");
     }
 
+    [Theory]
+    [InlineData("sync")]
+    [InlineData("gthread")]
+    [InlineData("async")]
+    public async Task Flushed_bytes_reach_the_client_while_the_app_waits(string workerClass)
+    {
+        // The async class holds a flush back while the app runs synchronously; once the app waits, the bytes
+        // it flushed must already be on the wire (server-sent events depend on it).
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var loop = new LoopHarness(LoopHarness.Options(workerClass), async ctx =>
+        {
+            await ctx.Response.WriteAsync("first");
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            await ctx.Response.WriteAsync("second");
+        });
+
+        using Socket socket = loop.Connect();
+        socket.Send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"u8.ToArray());
+        string early = LoopHarness.ReadUntil(socket, s => s.Contains("first\r\n", StringComparison.Ordinal));
+        early.ShouldContain("\r\nTransfer-Encoding: chunked\r\n");
+        early.ShouldEndWith("first\r\n");
+        release.SetResult();
+        string rest = LoopHarness.ReadToClose(socket);
+        rest.ShouldBe("00000006\r\nsecond\r\n0\r\n\r\n");
+    }
+
+    [Fact]
+    public async Task Held_flushes_and_an_app_resuming_elsewhere_keep_the_body_in_order()
+    {
+        // The app yields right after a held flush, so the loop's send of the held bytes races the app's
+        // continuation appending more: every body must still arrive whole and in order, on one connection.
+        await using var loop = new LoopHarness(LoopHarness.Options("async"), async ctx =>
+        {
+            await ctx.Response.WriteAsync("start;");
+            await Task.Yield();
+            for (int i = 0; i < 20; i++)
+            {
+                await ctx.Response.WriteAsync(i + ";");
+                if (i % 5 == 0)
+                {
+                    await Task.Yield();
+                }
+            }
+        });
+
+        string expected = "start;" + string.Concat(Enumerable.Range(0, 20).Select(i => i + ";"));
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        for (int i = 0; i < 300; i++)
+        {
+            (await client.GetStringAsync($"http://127.0.0.1:{loop.Port}/{i}")).ShouldBe(expected);
+        }
+    }
+
+    [Fact]
+    public async Task A_large_body_flushed_piece_by_piece_without_yielding_arrives_whole()
+    {
+        byte[] block = new byte[1000];
+        for (int i = 0; i < block.Length; i++)
+        {
+            block[i] = (byte)('a' + (i % 26));
+        }
+
+        await using var loop = new LoopHarness(LoopHarness.Options("async"), async ctx =>
+        {
+            for (int i = 0; i < 2000; i++)
+            {
+                await ctx.Response.Body.WriteAsync(block);
+                await ctx.Response.Body.FlushAsync();
+            }
+        });
+
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        byte[] body = await client.GetByteArrayAsync($"http://127.0.0.1:{loop.Port}/");
+        body.Length.ShouldBe(2_000_000);
+        body.AsSpan(1_999_000).SequenceEqual(block).ShouldBeTrue();
+    }
+
     [Fact]
     public async Task Response_never_exceeds_content_length()
     {

@@ -56,6 +56,14 @@ internal sealed class ConnectionSettings
     /// </summary>
     public bool DetectDisconnectsAfterAppYields { get; init; }
 
+    /// <summary>
+    /// Hold back the app's flushes while it runs synchronously on the serving thread (the async class): a response
+    /// the app then finishes goes out in one send with its chunked terminator, as Kestrel's output pipe coalesces
+    /// it. An app that yields instead has its flushed bytes sent at once by the serving loop. The sync and gthread
+    /// classes do not hold flushes back: their apps may block after a flush, which must not delay the bytes.
+    /// </summary>
+    public bool CoalesceAppFlushes { get; init; }
+
     /// <summary>Whether requests may take over the connection (IHttpUpgradeFeature, e.g. WebSockets): the async class only.</summary>
     public bool AllowUpgrade { get; init; }
 

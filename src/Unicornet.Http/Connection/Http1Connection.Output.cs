@@ -38,6 +38,16 @@ internal sealed partial class Http1Connection
     private ResponseBodyPipeWriter _responseWriter = null!;
     private RequestBodyStream _requestBodyStream = null!;
 
+    // Held-back flushes (ConnectionSettings.CoalesceAppFlushes). While the app runs synchronously on the serving
+    // thread a flush only records how far the bytes are due (_flushMark). If the app then yields, the serving loop
+    // sends those bytes while the app's continuation may already append after them; _outLock orders the two: it
+    // guards the buffer swap, the offsets and _loopSend, and the app's own sends wait for the loop's to finish.
+    private readonly Lock _outLock = new();
+    private bool _holdFlushes;
+    private int _sendStart;
+    private int _flushMark;
+    private TaskCompletionSource? _loopSend;
+
     private void InitializeOutput()
     {
         _responseStream = new ResponseBodyStream(this);
@@ -68,6 +78,9 @@ internal sealed partial class Http1Connection
         _declaredLength = -1;
         _bodyBytes = 0;
         _outCount = 0;
+        _sendStart = 0;
+        _flushMark = 0;
+        _holdFlushes = false;
         _chunkStart = -1;
         _onStarting = null;
         _onCompleted = null;
@@ -112,7 +125,7 @@ internal sealed partial class Http1Connection
         _outCount += Accept(count);
     }
 
-    internal long UnflushedBytes => _outCount;
+    internal long UnflushedBytes => _outCount - Math.Max(_sendStart, _flushMark);
 
     /// <summary>How many of <paramref name="count"/> body bytes may go out (HEAD/204/304 and Content-Length).</summary>
     private int Accept(int count)
@@ -155,13 +168,20 @@ internal sealed partial class Http1Connection
 
         // Rented lazily and handed back after each response, so an idle connection holds no output buffer.
         byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Max(Math.Max(needed, 4096), _out.Length * 2));
-        if (_out.Length > 0)
+        lock (_outLock)
         {
-            Buffer.BlockCopy(_out, 0, bigger, 0, _outCount);
-            ArrayPool<byte>.Shared.Return(_out);
-        }
+            if (_out.Length > 0)
+            {
+                Buffer.BlockCopy(_out, 0, bigger, 0, _outCount);
+                if (_loopSend is null)
+                {
+                    // While the serving loop sends held-back bytes from the old array it must stay unpooled.
+                    ArrayPool<byte>.Shared.Return(_out);
+                }
+            }
 
-        _out = bigger;
+            _out = bigger;
+        }
     }
 
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
@@ -290,19 +310,104 @@ internal sealed partial class Http1Connection
         }
 
         CloseChunk();
-        await SendOutAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async ValueTask SendOutAsync(CancellationToken cancellationToken)
-    {
-        if (_outCount == 0)
+        if (_holdFlushes && TryHoldFlush())
         {
             return;
         }
 
-        int count = _outCount;
-        _outCount = 0;
-        await _stream.WriteAsync(_out.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+        await SendOutAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private bool TryHoldFlush()
+    {
+        lock (_outLock)
+        {
+            if (!_holdFlushes || _outCount - _sendStart >= FlushThreshold)
+            {
+                // A big response written without yielding still goes out in FlushThreshold pieces.
+                return false;
+            }
+
+            _flushMark = _outCount;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The app returned without finishing: stop holding flushes and send what a held-back flush promised, so an
+    /// app that now waits (server-sent events, a slow upstream) has its flushed bytes on the wire meanwhile. Never
+    /// throws: a failed send aborts the connection, which the app sees as RequestAborted and failing writes.
+    /// </summary>
+    private async ValueTask SendHeldFlushAsync()
+    {
+        byte[] buffer;
+        int start;
+        int end;
+        TaskCompletionSource done;
+        lock (_outLock)
+        {
+            _holdFlushes = false;
+            if (_flushMark <= _sendStart)
+            {
+                return;
+            }
+
+            buffer = _out;
+            start = _sendStart;
+            end = _flushMark;
+            _flushMark = 0;
+            done = _loopSend = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        try
+        {
+            await _stream.WriteAsync(buffer.AsMemory(start, end - start)).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            Abort();
+        }
+        finally
+        {
+            lock (_outLock)
+            {
+                _sendStart = end;
+                _loopSend = null;
+            }
+
+            done.SetResult();
+        }
+    }
+
+    private async ValueTask SendOutAsync(CancellationToken cancellationToken)
+    {
+        int start;
+        int count;
+        while (true)
+        {
+            Task pending;
+            lock (_outLock)
+            {
+                if (_loopSend is null)
+                {
+                    start = _sendStart;
+                    count = _outCount - start;
+                    _sendStart = 0;
+                    _flushMark = 0;
+                    _outCount = 0;
+                    break;
+                }
+
+                pending = _loopSend.Task;
+            }
+
+            await pending.ConfigureAwait(false);
+        }
+
+        if (count > 0)
+        {
+            await _stream.WriteAsync(_out.AsMemory(start, count), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     // ---- starting and completing ----------------------------------------------------------------------------

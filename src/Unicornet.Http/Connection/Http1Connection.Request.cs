@@ -50,7 +50,20 @@ internal sealed partial class Http1Connection
                     _input.StartBackgroundFill();
                 }
 
+                _holdFlushes = _settings.CoalesceAppFlushes;
                 Task app = _settings.App(context);
+                if (_holdFlushes)
+                {
+                    if (app.IsCompleted)
+                    {
+                        _holdFlushes = false;
+                    }
+                    else
+                    {
+                        await SendHeldFlushAsync().ConfigureAwait(false);
+                    }
+                }
+
                 if (watch && !app.IsCompleted && !_upgrading)
                 {
                     // Only an app that is still running can be told its client left (RequestAborted). One that
@@ -63,6 +76,8 @@ internal sealed partial class Http1Connection
             }
             catch (Exception ex)
             {
+                // An app that threw before returning its task left flushes held: nothing runs concurrently now.
+                _holdFlushes = false;
                 error = ex;
             }
 

@@ -42,6 +42,7 @@ internal sealed class ConnectionServingLoop : IHttpServingLoop
         {
             AllowUpgrade = !_limitRequests,
             DetectDisconnectsAfterAppYields = !_limitRequests,
+            CoalesceAppFlushes = !_limitRequests,
         };
         using var stopAccepting = CancellationTokenSource.CreateLinkedTokenSource(graceful, immediate);
         settings.StopRequested = () =>
