@@ -32,6 +32,7 @@ internal sealed partial class DirtyArbiterHost
     private async Task ClientLoopAsync(FrameConnection connection)
     {
         var session = new ClientSession(connection);
+        _sessions[session] = 0;
         try
         {
             while (await connection.ReadAsync().ConfigureAwait(false) is { } frame)
@@ -62,13 +63,14 @@ internal sealed partial class DirtyArbiterHost
         }
         finally
         {
+            _sessions.TryRemove(session, out _);
             connection.Dispose();
             AbandonCalls(session);
         }
     }
 
     private static bool IsClientMessage(MessageType type) =>
-        type is MessageType.Request or MessageType.Cancel or MessageType.Stash or MessageType.Status or MessageType.Manage;
+        type is MessageType.Request or MessageType.Cancel or MessageType.Stash or MessageType.Status or MessageType.Manage or MessageType.RouteQuery;
 
     private void HandleClientFrame(ClientSession session, Frame frame)
     {
@@ -84,6 +86,9 @@ internal sealed partial class DirtyArbiterHost
                     route.Worker.Connection?.Send(MessageType.Cancel, internalId, ReadOnlySpan<byte>.Empty);
                 }
 
+                break;
+            case MessageType.RouteQuery:
+                AnswerRouteQuery(session, frame);
                 break;
             case MessageType.Stash:
                 session.Connection.Send(_stash.Handle(frame.RequestId, frame.Payload));
@@ -119,26 +124,58 @@ internal sealed partial class DirtyArbiterHost
         }
     }
 
-    private void RouteRequest(ClientSession session, Frame frame)
+    /// <summary>The ready workers holding the app a frame names, or null after answering the client with the reason.</summary>
+    private WorkerHandle[]? ReadyWorkersFor(ClientSession session, Frame frame, out string appName)
     {
-        string appName;
-        {
-            var reader = frame.Reader();
-            appName = reader.ReadString();
-        }
-
+        appName = frame.Reader().ReadString();
         if (_directory.Resolve(appName) is not { } spec || !_slots.TryGetValue(spec.Id, out AppSlot? slot))
         {
             session.Connection.Send(DirtyError.Frame(frame.RequestId, new DirtyError(ErrorKinds.AppNotFound, $"no dirty app is called '{appName}'", appName)));
+            return null;
+        }
+
+        WorkerHandle[] ready = Volatile.Read(ref slot.Ready);
+        if (ready.Length == 0)
+        {
+            session.Connection.Send(DirtyError.Frame(frame.RequestId, new DirtyError(ErrorKinds.NoWorkers, $"no dirty worker has '{spec.Id}' loaded right now", appName)));
+            return null;
+        }
+
+        return ready;
+    }
+
+    /// <summary>
+    /// ROUTE: the ready workers holding an app and the sockets they take calls on, so the client can call
+    /// them without a relay through this process (one socket round trip instead of two).
+    /// </summary>
+    private void AnswerRouteQuery(ClientSession session, Frame frame)
+    {
+        if (ReadyWorkersFor(session, frame, out _) is not { } ready)
+        {
             return;
         }
 
-        WorkerHandle? worker = Pick(slot);
-        if (worker is null)
+        string directory = Path.GetDirectoryName(_workerSocketPath)!;
+        var answer = new FrameBuilder(MessageType.Response, frame.RequestId, 64 + (ready.Length * 96));
+        answer.WriteListHeader(ready.Length);
+        foreach (WorkerHandle w in ready)
         {
-            session.Connection.Send(DirtyError.Frame(frame.RequestId, new DirtyError(ErrorKinds.NoWorkers, $"no dirty worker has '{spec.Id}' loaded right now", appName)));
+            answer.WriteListHeader(2);
+            answer.WriteInt64(w.Pid);
+            answer.WriteString(UnixSockets.WorkerCallSocket(directory, w.Pid));
+        }
+
+        session.Connection.Send(answer);
+    }
+
+    private void RouteRequest(ClientSession session, Frame frame)
+    {
+        if (ReadyWorkersFor(session, frame, out _) is not { } ready)
+        {
             return;
         }
+
+        WorkerHandle worker = Pick(ready);
 
         ulong internalId = (ulong)Interlocked.Increment(ref _nextId);
         long deadline = _timeoutTicks == long.MaxValue ? long.MaxValue : Stopwatch.GetTimestamp() + _timeoutTicks;
@@ -155,15 +192,9 @@ internal sealed partial class DirtyArbiterHost
     /// where plain round-robin lets a worker whose calls run a little faster drain its queue and idle
     /// while a slower one's queue grows.
     /// </summary>
-    private static WorkerHandle? Pick(AppSlot slot)
+    private WorkerHandle Pick(WorkerHandle[] ready)
     {
-        WorkerHandle[] ready = Volatile.Read(ref slot.Ready);
-        if (ready.Length == 0)
-        {
-            return null;
-        }
-
-        int start = (int)((uint)Interlocked.Increment(ref slot.Next) % (uint)ready.Length);
+        int start = (int)((uint)Interlocked.Increment(ref _nextPick) % (uint)ready.Length);
         WorkerHandle best = ready[start];
         int fewest = best.InFlight;
         for (int i = 1; i < ready.Length && fewest > 0; i++)
@@ -220,6 +251,12 @@ internal sealed partial class DirtyArbiterHost
                 switch (frame.Type)
                 {
                     case MessageType.Heartbeat:
+                        if (frame.Payload.Length > 0)
+                        {
+                            // Calls clients sent the worker directly: the arbiter only learns their number this way.
+                            worker.DirectInFlight = (int)frame.Reader().ReadInt64();
+                        }
+
                         break;
                     case MessageType.Ready:
                         MarkReady(worker, frame);
@@ -387,7 +424,7 @@ internal sealed partial class DirtyArbiterHost
                 f.WriteString("state");
                 f.WriteString(w.Retiring ? "stopping" : w.Ready && w.Connection is null ? "lost" : w.Ready ? "ready" : "booting");
                 f.WriteString("in_flight");
-                f.WriteInt64(w.InFlight);
+                f.WriteInt64(w.InFlight + w.DirectInFlight);
                 f.WriteString("last_heartbeat_ms");
                 f.WriteInt64((long)w.Silence.TotalMilliseconds);
                 f.WriteString("rss_bytes");

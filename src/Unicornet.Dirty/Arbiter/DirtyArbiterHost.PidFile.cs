@@ -1,4 +1,5 @@
 using System.Globalization;
+using Unicornet.Dirty.Protocol;
 using Unicornet.Platform;
 
 namespace Unicornet.Dirty.Arbiter;
@@ -43,7 +44,7 @@ internal sealed partial class DirtyArbiterHost
             Signals.Send(pid, Signals.SIGKILL);
         }
 
-        TryDelete(_pidFile);
+        UnixSockets.TryDelete(_pidFile);
     }
 
     // A recycled pid must not be killed: only a process whose environment says it is a dirty arbiter counts.

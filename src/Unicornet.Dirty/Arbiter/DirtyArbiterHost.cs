@@ -27,6 +27,7 @@ internal sealed partial class DirtyArbiterHost
     private readonly List<WorkerHandle> _workers = new();
     private readonly ConcurrentDictionary<ulong, Route> _routes = new();
     private readonly ConcurrentDictionary<int, WorkerHandle> _byPid = new();
+    private readonly ConcurrentDictionary<ClientSession, byte> _sessions = new();
     private readonly Dictionary<string, AppSlot> _slots = new(StringComparer.Ordinal);
     private readonly StashStore _stash = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -44,6 +45,7 @@ internal sealed partial class DirtyArbiterHost
     private int _target;
     private int _nextAge;
     private long _nextId;
+    private int _nextPick;
     private long _timeoutTicks;
     private int _bootFailures;
     private long _respawnNotBefore;
@@ -83,8 +85,6 @@ internal sealed partial class DirtyArbiterHost
         public int? Limit { get; }
 
         public WorkerHandle[] Ready = [];
-
-        public int Next;
     }
 
     public async Task<int> RunAsync()
@@ -95,8 +95,8 @@ internal sealed partial class DirtyArbiterHost
         ResolveAllocations();
         try
         {
-            _clientListener = Listen(_clientSocketPath);
-            _workerListener = Listen(_workerSocketPath);
+            _clientListener = UnixSockets.Listen(_clientSocketPath);
+            _workerListener = UnixSockets.Listen(_workerSocketPath);
         }
         catch (SocketException e)
         {
@@ -308,6 +308,9 @@ internal sealed partial class DirtyArbiterHost
 
         int code = SafeExitCode(w.Process);
         w.Connection?.Dispose();
+
+        // A worker killed outright leaves its call socket behind.
+        UnixSockets.TryDelete(UnixSockets.WorkerCallSocket(Path.GetDirectoryName(_workerSocketPath)!, w.Pid));
         FailRoutes(w, $"dirty worker {w.Pid} exited (code {code}) before answering");
         if (w.Retiring)
         {
@@ -482,6 +485,12 @@ internal sealed partial class DirtyArbiterHost
 
             Volatile.Write(ref slot.Ready, ready.ToArray());
         }
+
+        // Clients that call workers directly drop their cached routes and ask again on their next call.
+        foreach (ClientSession session in _sessions.Keys)
+        {
+            session.Connection.Send(MessageType.RoutesChanged, 0, ReadOnlySpan<byte>.Empty);
+        }
     }
 
     /// <summary>HUP: start a fresh worker for every live one and retire each old one when its successor is ready.</summary>
@@ -603,8 +612,8 @@ internal sealed partial class DirtyArbiterHost
         _stopping.Cancel();
         _clientListener?.Dispose();
         _workerListener?.Dispose();
-        TryDelete(_clientSocketPath);
-        TryDelete(_workerSocketPath);
+        UnixSockets.TryDelete(_clientSocketPath);
+        UnixSockets.TryDelete(_workerSocketPath);
         WorkerHandle[] all;
         lock (_gate)
         {
@@ -657,37 +666,4 @@ internal sealed partial class DirtyArbiterHost
 
     private DirtyWorkerView View(WorkerHandle w) =>
         new(w.Pid, ProcessInfo.Pid, w.Age, w.Apps.Select(a => a.Id).ToArray(), _config, _log);
-
-    private static Socket Listen(string path)
-    {
-        TryDelete(path);
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        int old = ProcessInfo.SetUmask(0x3F); // 0077: the socket is born 0600
-        try
-        {
-            socket.Bind(new UnixDomainSocketEndPoint(path));
-        }
-        finally
-        {
-            ProcessInfo.SetUmask(old);
-        }
-
-        ProcessInfo.Chmod(path, 0x180); // 0600
-        socket.Listen(512);
-        return socket;
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
 }

@@ -44,7 +44,11 @@ internal sealed class WorkerHandle
     /// <summary>True once the exit was handled.</summary>
     public bool Reaped { get; set; }
 
+    /// <summary>Calls relayed through the arbiter that the worker has not answered yet.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Calls clients sent the worker directly, as of its last heartbeat.</summary>
+    public int DirectInFlight { get; set; }
 
     public TimeSpan Silence => Stopwatch.GetElapsedTime(Volatile.Read(ref _lastSeen));
 

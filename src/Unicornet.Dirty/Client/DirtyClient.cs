@@ -7,10 +7,13 @@ using Unicornet.Dirty.Protocol;
 namespace Unicornet.Dirty.Client;
 
 /// <summary>
-/// The <see cref="IDirtyClient"/> implementation: one Unix-socket connection to the dirty arbiter,
-/// shared by every caller and multiplexed by request id. Thread-safe; connects lazily and reconnects
-/// on the next call after the connection broke (calls in flight then fail with
-/// <see cref="DirtyConnectionException"/>).
+/// The <see cref="IDirtyClient"/> implementation: one Unix-socket connection to the dirty arbiter, plus one
+/// to each dirty worker it calls, all shared by every caller and multiplexed by request id. Calls go to the
+/// workers directly: the arbiter tells the client which ready workers hold an app (and says when that
+/// changes), and the client sends each call to the one of them with the fewest of its calls in flight. When
+/// a worker cannot be reached the call is relayed through the arbiter instead. Thread-safe; connects lazily
+/// and reconnects on the next call after a connection broke (calls in flight on it then fail with
+/// <see cref="DirtyConnectionException"/>, or <see cref="DirtyWorkerLostException"/> for a worker).
 /// </summary>
 public sealed class DirtyClient : IDirtyClient
 {
@@ -22,6 +25,11 @@ public sealed class DirtyClient : IDirtyClient
     private readonly TimeSpan _defaultTimeout;
     private readonly ConcurrentDictionary<ulong, PendingCall> _pending = new();
     private readonly SemaphoreSlim _connectLock = new(1, 1);
+    private readonly ConcurrentDictionary<string, WorkerEndpoint[]> _routes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<int, WorkerEndpoint> _endpoints = new();
+    private readonly object _routesGate = new();
+    private long _routesVersion;
+    private int _nextPick;
     private FrameConnection? _connection;
     private long _nextId;
     private bool _disposed;
@@ -59,6 +67,12 @@ public sealed class DirtyClient : IDirtyClient
 
     /// <summary>The socket this client talks to.</summary>
     public string SocketPath => _socketPath;
+
+    /// <summary>
+    /// Whether calls go straight to the dirty workers (the default) or are all relayed by the arbiter, one
+    /// more socket round trip each. <c>UNICORNET_DIRTY_DIRECT=0</c> turns direct calls off, for comparison.
+    /// </summary>
+    internal bool DirectCalls { get; set; } = Environment.GetEnvironmentVariable("UNICORNET_DIRTY_DIRECT") != "0";
 
     /// <inheritdoc />
     public IStash Stash { get; }
@@ -129,7 +143,12 @@ public sealed class DirtyClient : IDirtyClient
     {
         _disposed = true;
         Interlocked.Exchange(ref _connection, null)?.Dispose();
-        FailAll(new ObjectDisposedException(nameof(DirtyClient)));
+        foreach (WorkerEndpoint endpoint in _endpoints.Values)
+        {
+            endpoint.Close();
+        }
+
+        FailCalls(null, new ObjectDisposedException(nameof(DirtyClient)));
     }
 
     /// <inheritdoc />
@@ -153,8 +172,14 @@ public sealed class DirtyClient : IDirtyClient
             throw;
         }
 
+        return await CallOnAsync(connection, null, template, timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a frame on a chosen connection and waits for its RESPONSE; an ERROR becomes its typed exception.</summary>
+    private async Task<Frame> CallOnAsync(FrameConnection connection, WorkerEndpoint? endpoint, FrameBuilder template, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         ulong id = template.RequestId;
-        var call = new PendingCall(stream: false);
+        var call = new PendingCall(stream: false, connection, endpoint);
         _pending[id] = call;
         connection.Send(template);
         Frame reply;
@@ -186,7 +211,18 @@ public sealed class DirtyClient : IDirtyClient
     private async Task<T?> ExecuteCoreAsync<T>(string app, string action, object?[]? args, IReadOnlyDictionary<string, object?>? named, TimeSpan timeout, CancellationToken cancellationToken)
     {
         FrameBuilder frame = BuildRequest(app, action, args, named);
-        Frame reply = await CallAsync(frame, timeout, cancellationToken).ConfigureAwait(false);
+        (FrameConnection connection, WorkerEndpoint? endpoint) target;
+        try
+        {
+            target = await TargetAsync(app, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            frame.Discard();
+            throw;
+        }
+
+        Frame reply = await CallOnAsync(target.connection, target.endpoint, frame, timeout, cancellationToken).ConfigureAwait(false);
         if (reply.Type != MessageType.Response)
         {
             throw new DirtyProtocolException($"expected a RESPONSE, got {reply.Type} (is '{action}' a streaming action? use StreamAsync)");
@@ -199,9 +235,10 @@ public sealed class DirtyClient : IDirtyClient
     {
         FrameBuilder frame = BuildRequest(app, action, args, named);
         FrameConnection connection;
+        WorkerEndpoint? endpoint;
         try
         {
-            connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            (connection, endpoint) = await TargetAsync(app, timeout, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -210,7 +247,7 @@ public sealed class DirtyClient : IDirtyClient
         }
 
         ulong id = frame.RequestId;
-        var call = new PendingCall(stream: true);
+        var call = new PendingCall(stream: true, connection, endpoint);
         _pending[id] = call;
         connection.Send(frame);
         bool finished = false;
@@ -263,9 +300,112 @@ public sealed class DirtyClient : IDirtyClient
             }
             else
             {
-                _pending.TryRemove(id, out _);
+                TryTake(id, out _);
             }
         }
+    }
+
+    /// <summary>Where a call for <paramref name="app"/> goes: the least busy worker holding it, else the arbiter's relay.</summary>
+    private async ValueTask<(FrameConnection Connection, WorkerEndpoint? Endpoint)> TargetAsync(string app, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (DirectCalls && await RoutesAsync(app, timeout, cancellationToken).ConfigureAwait(false) is { Length: > 0 } routes)
+        {
+            WorkerEndpoint endpoint = Pick(routes);
+            if (await endpoint.ConnectAsync(this, cancellationToken).ConfigureAwait(false) is { } direct)
+            {
+                return (direct, endpoint);
+            }
+
+            // Gone since the arbiter named it (retired or died): ask again next time; this call takes the relay.
+            InvalidateRoutes();
+        }
+
+        return (await ConnectAsync(cancellationToken).ConfigureAwait(false), null);
+    }
+
+    /// <summary>
+    /// The ready workers holding <paramref name="app"/>, cached until the arbiter says the routes changed. An
+    /// unknown app or one no ready worker holds fails typed, as a relayed call would.
+    /// </summary>
+    private async ValueTask<WorkerEndpoint[]> RoutesAsync(string app, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (_routes.TryGetValue(app, out WorkerEndpoint[]? cached))
+        {
+            return cached;
+        }
+
+        long version = Volatile.Read(ref _routesVersion);
+        var query = new FrameBuilder(MessageType.RouteQuery, NextId(), 64);
+        query.WriteString(app);
+        Frame reply = await CallAsync(query, timeout, cancellationToken).ConfigureAwait(false);
+        if (new TlvReader(reply.Payload).ReadValue() is not List<object?> entries)
+        {
+            throw new DirtyProtocolException("a ROUTE answer is not a list");
+        }
+
+        var endpoints = new WorkerEndpoint[entries.Count];
+        for (int i = 0; i < endpoints.Length; i++)
+        {
+            if (entries[i] is not List<object?> { Count: 2 } entry || entry[0] is not long pid || entry[1] is not string path)
+            {
+                throw new DirtyProtocolException("a ROUTE entry is not [pid, socket path]");
+            }
+
+            WorkerEndpoint endpoint = _endpoints.GetOrAdd((int)pid, static (p, path) => new WorkerEndpoint(p, path), path);
+            endpoints[i] = endpoint.Path == path ? endpoint : (_endpoints[(int)pid] = new WorkerEndpoint((int)pid, path));
+        }
+
+        lock (_routesGate)
+        {
+            // A change announced while we asked makes this answer stale: use it once, do not keep it.
+            if (_routesVersion == version)
+            {
+                _routes[app] = endpoints;
+            }
+        }
+
+        return endpoints;
+    }
+
+    private void InvalidateRoutes()
+    {
+        lock (_routesGate)
+        {
+            _routesVersion++;
+            _routes.Clear();
+        }
+    }
+
+    /// <summary>The endpoint with the fewest of this client's calls in flight, ties going round-robin.</summary>
+    private WorkerEndpoint Pick(WorkerEndpoint[] routes)
+    {
+        int start = (int)((uint)Interlocked.Increment(ref _nextPick) % (uint)routes.Length);
+        WorkerEndpoint best = routes[start];
+        int fewest = best.InFlight;
+        for (int i = 1; i < routes.Length && fewest > 0; i++)
+        {
+            WorkerEndpoint candidate = routes[(start + i) % routes.Length];
+            int inFlight = candidate.InFlight;
+            if (inFlight < fewest)
+            {
+                best = candidate;
+                fewest = inFlight;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Removes a call that is done (answered, failed or abandoned); true for whoever removed it.</summary>
+    private bool TryTake(ulong id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PendingCall? call)
+    {
+        if (!_pending.TryRemove(id, out call))
+        {
+            return false;
+        }
+
+        call.Endpoint?.AddInFlight(-1);
+        return true;
     }
 
     private FrameBuilder BuildRequest(string app, string action, object?[]? args, IReadOnlyDictionary<string, object?>? named)
@@ -309,7 +449,7 @@ public sealed class DirtyClient : IDirtyClient
 
     private void Abandon(ulong id, FrameConnection connection)
     {
-        if (_pending.TryRemove(id, out _))
+        if (TryTake(id, out _))
         {
             connection.Send(MessageType.Cancel, id, ReadOnlySpan<byte>.Empty);
         }
@@ -359,7 +499,7 @@ public sealed class DirtyClient : IDirtyClient
 
             var connection = new FrameConnection(socket);
             _connection = connection;
-            _ = ReadLoopAsync(connection, connection.ReadAsync(CancellationToken.None));
+            _ = ReadLoopAsync(connection, null, connection.ReadAsync(CancellationToken.None));
             return connection;
         }
         finally
@@ -374,7 +514,7 @@ public sealed class DirtyClient : IDirtyClient
     /// another queue hop. The pending read already belongs to a fresh loop that resumes wherever the socket
     /// completes it, so a caller that blocks on this thread never holds up other replies.
     /// </summary>
-    private async Task ReadLoopAsync(FrameConnection connection, ValueTask<Frame?> read)
+    private async Task ReadLoopAsync(FrameConnection connection, WorkerEndpoint? endpoint, ValueTask<Frame?> read)
     {
         Exception? failure = null;
         bool handedOff = false;
@@ -387,7 +527,7 @@ public sealed class DirtyClient : IDirtyClient
 #pragma warning restore CA2012
                 if (!read.IsCompleted)
                 {
-                    _ = ReadLoopAsync(connection, read);
+                    _ = ReadLoopAsync(connection, endpoint, read);
                     handedOff = true;
                     Deliver(frame, inline: true);
                     return;
@@ -396,11 +536,15 @@ public sealed class DirtyClient : IDirtyClient
                 Deliver(frame, inline: false);
             }
 
-            failure = new DirtyConnectionException("the dirty arbiter closed the connection");
+            failure = endpoint is null
+                ? new DirtyConnectionException("the dirty arbiter closed the connection")
+                : new DirtyWorkerLostException($"dirty worker {endpoint.Pid} closed the connection before answering");
         }
         catch (Exception e) when (e is DirtyProtocolException or SocketException or ObjectDisposedException or IOException)
         {
-            failure = new DirtyConnectionException("lost the connection to the dirty arbiter: " + e.Message, e);
+            failure = endpoint is null
+                ? new DirtyConnectionException("lost the connection to the dirty arbiter: " + e.Message, e)
+                : new DirtyWorkerLostException($"lost the connection to dirty worker {endpoint.Pid}: {e.Message}");
         }
         finally
         {
@@ -409,14 +553,29 @@ public sealed class DirtyClient : IDirtyClient
             if (!handedOff)
             {
                 connection.Dispose();
-                Interlocked.CompareExchange(ref _connection, null, connection);
-                FailAll(failure ?? new DirtyConnectionException("lost the connection to the dirty arbiter"));
+                if (endpoint is null)
+                {
+                    Interlocked.CompareExchange(ref _connection, null, connection);
+                    FailCalls(connection, failure ?? new DirtyConnectionException("lost the connection to the dirty arbiter"));
+                }
+                else
+                {
+                    _endpoints.TryRemove(new KeyValuePair<int, WorkerEndpoint>(endpoint.Pid, endpoint));
+                    InvalidateRoutes();
+                    FailCalls(connection, failure ?? new DirtyWorkerLostException($"lost the connection to dirty worker {endpoint.Pid}"));
+                }
             }
         }
     }
 
     private void Deliver(Frame frame, bool inline)
     {
+        if (frame.Type == MessageType.RoutesChanged)
+        {
+            InvalidateRoutes();
+            return;
+        }
+
         if (!_pending.TryGetValue(frame.RequestId, out PendingCall? call))
         {
             return; // abandoned (timed out or cancelled) call: drop the late frame.
@@ -427,10 +586,10 @@ public sealed class DirtyClient : IDirtyClient
             call.Items.Writer.TryWrite(frame);
             if (frame.Type != MessageType.Chunk)
             {
-                _pending.TryRemove(frame.RequestId, out _);
+                TryTake(frame.RequestId, out _);
             }
         }
-        else if (_pending.TryRemove(frame.RequestId, out _))
+        else if (TryTake(frame.RequestId, out _))
         {
             if (inline)
             {
@@ -443,11 +602,12 @@ public sealed class DirtyClient : IDirtyClient
         }
     }
 
-    private void FailAll(Exception error)
+    /// <summary>Fails the calls waiting on <paramref name="connection"/> (every call when null).</summary>
+    private void FailCalls(FrameConnection? connection, Exception error)
     {
-        foreach (ulong id in _pending.Keys)
+        foreach (KeyValuePair<ulong, PendingCall> pending in _pending)
         {
-            if (_pending.TryRemove(id, out PendingCall? call))
+            if ((connection is null || pending.Value.Connection == connection) && TryTake(pending.Key, out PendingCall? call))
             {
                 // Never inline: this runs on the reader or in Dispose, and each caller may block.
                 ThreadPool.UnsafeQueueUserWorkItem(static s => s.Reply.TrySetException(s.Error), (call.Reply, Error: error), preferLocal: false);
@@ -458,17 +618,91 @@ public sealed class DirtyClient : IDirtyClient
 
     private sealed class PendingCall
     {
-        public PendingCall(bool stream)
+        public PendingCall(bool stream, FrameConnection connection, WorkerEndpoint? endpoint)
         {
+            Connection = connection;
+            Endpoint = endpoint;
+            endpoint?.AddInFlight(1);
             if (stream)
             {
                 Items = Channel.CreateUnbounded<Frame>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
             }
         }
 
+        /// <summary>The connection the call was sent on: its answer comes back there, and its loss fails the call.</summary>
+        public FrameConnection Connection { get; }
+
+        /// <summary>The worker called directly, or null for a call to (or through) the arbiter.</summary>
+        public WorkerEndpoint? Endpoint { get; }
+
         /// <summary>Completed inline only by a reader that has another read pending; otherwise from a queued work item.</summary>
         public TaskCompletionSource<Frame> Reply { get; } = new();
 
         public Channel<Frame>? Items { get; }
+    }
+
+    /// <summary>A dirty worker this client calls directly: its call socket and one shared connection to it.</summary>
+    private sealed class WorkerEndpoint
+    {
+        private readonly SemaphoreSlim _connectLock = new(1, 1);
+        private FrameConnection? _connection;
+        private int _inFlight;
+
+        public WorkerEndpoint(int pid, string path)
+        {
+            Pid = pid;
+            Path = path;
+        }
+
+        public int Pid { get; }
+
+        public string Path { get; }
+
+        /// <summary>This client's calls the worker has not answered yet.</summary>
+        public int InFlight => Volatile.Read(ref _inFlight);
+
+        public void AddInFlight(int delta) => Interlocked.Add(ref _inFlight, delta);
+
+        /// <summary>The open connection, connecting first if needed; null when the worker cannot be reached.</summary>
+        public async ValueTask<FrameConnection?> ConnectAsync(DirtyClient owner, CancellationToken cancellationToken)
+        {
+            FrameConnection? current = Volatile.Read(ref _connection);
+            if (current is { IsClosed: false })
+            {
+                return current;
+            }
+
+            await _connectLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                current = _connection;
+                if (current is { IsClosed: false })
+                {
+                    return current;
+                }
+
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(Path), cancellationToken).ConfigureAwait(false);
+                }
+                catch (SocketException)
+                {
+                    socket.Dispose();
+                    return null;
+                }
+
+                var connection = new FrameConnection(socket);
+                _connection = connection;
+                _ = owner.ReadLoopAsync(connection, this, connection.ReadAsync(CancellationToken.None));
+                return connection;
+            }
+            finally
+            {
+                _connectLock.Release();
+            }
+        }
+
+        public void Close() => Interlocked.Exchange(ref _connection, null)?.Dispose();
     }
 }

@@ -58,5 +58,5 @@ internal readonly record struct FrameHeader(MessageType Type, int PayloadLength,
 
     private static bool IsKnown(MessageType type) => type is MessageType.Request or MessageType.Response or MessageType.Error
         or MessageType.Chunk or MessageType.End or MessageType.Cancel or MessageType.Stash or MessageType.Status
-        or MessageType.Manage or MessageType.Hello or MessageType.Heartbeat or MessageType.Ready;
+        or MessageType.Manage or MessageType.RouteQuery or MessageType.RoutesChanged or MessageType.Hello or MessageType.Heartbeat or MessageType.Ready;
 }

@@ -12,6 +12,8 @@ internal enum MessageType : byte
     Stash = 0x10,
     Status = 0x11,
     Manage = 0x12,
+    RouteQuery = 0x13,
+    RoutesChanged = 0x14,
     Hello = 0x20,
     Heartbeat = 0x21,
     Ready = 0x22,

@@ -17,11 +17,14 @@ namespace Unicornet.Dirty.Worker;
 /// up to <c>dirty_threads</c> calls at once over its single multiplexed connection.
 /// </summary>
 /// <remarks>
-/// Calls are served leader/follower style by dedicated threads: one of them reads the connection;
-/// when it reads a call and a slot is free it hands reading to an idle thread and runs the call
-/// itself, so a call starts on the thread the kernel woke for it, with no hand-off. A call that
-/// finds every slot busy waits in a queue, and whoever finishes a call runs the next one straight
-/// away. Async actions continue on the thread pool once they yield, keeping their slot.
+/// Calls arrive on two kinds of connection: relayed by the arbiter over the worker's own connection to it,
+/// or straight from clients on the worker's call socket (<see cref="UnixSockets.WorkerCallSocket"/>), which
+/// saves the relay's second round trip. Every connection has one reading thread at a time, leader/follower
+/// style: when the reader gets a call and a slot is free it hands reading to an idle thread and runs the call
+/// itself, so a call starts on the thread the kernel woke for it. A call that finds every slot busy waits in a
+/// queue, and whoever finishes a call runs the next one straight away. Async actions continue on the thread
+/// pool once they yield, keeping their slot. The arbiter enforces <c>dirty_timeout</c> on the calls it relays;
+/// the worker enforces it on the calls clients send it directly.
 /// </remarks>
 internal sealed class DirtyWorkerHost
 {
@@ -31,18 +34,22 @@ internal sealed class DirtyWorkerHost
     private readonly IReadOnlyList<DirtyAppSpec> _assigned;
     private readonly AppDirectory _directory;
     private readonly Dictionary<string, LoadedDirtyApp> _apps = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<ulong, CancellationTokenSource> _inFlight = new();
+    private readonly ConcurrentDictionary<(FrameConnection Origin, ulong Id), Call> _inFlight = new();
+    private readonly ConcurrentDictionary<FrameConnection, byte> _clients = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly object _dispatch = new();
-    private readonly Queue<(Frame Frame, CancellationTokenSource Cancel)> _waiting = new();
+    private readonly Queue<Call> _waiting = new();
+    private readonly Queue<FrameConnection> _unread = new();
     private readonly TaskCompletionSource<bool> _readerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly long _timeoutTicks;
     private int _freeSlots;
     private int _idleThreads;
-    private bool _readerTaken;
     private bool _readingEnded;
     private readonly int _arbiterPid;
     private FrameConnection? _connection;
+    private Socket? _callListener;
+    private string? _callSocketPath;
     private DirtyClient? _client;
     private bool _quick;
 
@@ -55,6 +62,44 @@ internal sealed class DirtyWorkerHost
         _directory = AppDirectory.FromConfig(config);
         _freeSlots = Math.Max(1, config.Get<int>("dirty_threads"));
         _arbiterPid = ProcessInfo.ParentPid;
+        int timeout = config.Get<int>("dirty_timeout");
+        _timeoutTicks = timeout > 0 ? timeout * System.Diagnostics.Stopwatch.Frequency : long.MaxValue;
+    }
+
+    /// <summary>One call being served: where its answer goes, its cancellation and, for a direct call, its deadline.</summary>
+    private sealed class Call
+    {
+        private int _finished;
+        private long _deadline;
+
+        public Call(FrameConnection origin, Frame frame, CancellationTokenSource cancel, long deadline)
+        {
+            Origin = origin;
+            Frame = frame;
+            Cancel = cancel;
+            _deadline = deadline;
+        }
+
+        public FrameConnection Origin { get; }
+
+        public Frame Frame { get; }
+
+        public CancellationTokenSource Cancel { get; }
+
+        public long Deadline => Volatile.Read(ref _deadline);
+
+        public bool IsFinished => Volatile.Read(ref _finished) != 0;
+
+        public void Extend(long ticks)
+        {
+            if (ticks != long.MaxValue)
+            {
+                Volatile.Write(ref _deadline, System.Diagnostics.Stopwatch.GetTimestamp() + ticks);
+            }
+        }
+
+        /// <summary>Claims the call's one final answer (RESPONSE, END or ERROR): false if it timed out meanwhile.</summary>
+        public bool TryFinish() => Interlocked.Exchange(ref _finished, 1) == 0;
     }
 
     public async Task<int> RunAsync()
@@ -100,7 +145,7 @@ internal sealed class DirtyWorkerHost
         hello.WriteInt64(_age);
         _connection.Send(hello);
         Task heartbeat = HeartbeatLoopAsync();
-        StartThread();
+        OfferForReading(_connection);
         Task<bool> reader = _readerDone.Task;
 
         if (Environment.GetEnvironmentVariable(DirtyEnvironment.Socket) is { Length: > 0 } clientSocket)
@@ -141,6 +186,21 @@ internal sealed class DirtyWorkerHost
             return _stopping.IsCancellationRequested ? 0 : 3;
         }
 
+        try
+        {
+            // Listening before READY: the arbiter hands out this socket only to clients once we are ready.
+            _callSocketPath = UnixSockets.WorkerCallSocket(Path.GetDirectoryName(workerSocket)!, pid);
+            _callListener = UnixSockets.Listen(_callSocketPath);
+            _ = AcceptClientsAsync(_callListener);
+            _ = DeadlineLoopAsync();
+        }
+        catch (SocketException e)
+        {
+            // Clients then reach this worker through the arbiter only: slower, but every call still works.
+            _log.Warning("Dirty worker {Pid} cannot listen for direct calls: {Error}", pid, e.Message);
+            _callSocketPath = null;
+        }
+
         var ready = new FrameBuilder(MessageType.Ready, 0);
         ready.WriteListHeader(_apps.Count);
         foreach (string id in _apps.Keys)
@@ -167,6 +227,11 @@ internal sealed class DirtyWorkerHost
         }
 
         _connection.Dispose();
+        foreach (FrameConnection client in _clients.Keys)
+        {
+            client.Dispose();
+        }
+
         _client?.Dispose();
         await heartbeat.ConfigureAwait(false);
         _log.Info("Dirty worker {Pid} exiting", pid);
@@ -175,20 +240,124 @@ internal sealed class DirtyWorkerHost
 
     private async Task DrainAsync(bool arbiterGone)
     {
+        CloseCallSocket();
         if (_quick || arbiterGone)
         {
             _abort.Cancel();
             return;
         }
 
-        // Graceful: the arbiter stopped routing to us when it sent TERM; finish what is running.
+        // Graceful: the arbiter stopped routing to us and told clients so before it sent TERM. Finish what is
+        // running, and stay until no call has arrived for a moment: a client may have picked this worker just
+        // before it heard, and its call is still served rather than lost.
         var deadline = DateTime.UtcNow.AddSeconds(_config.Get<int>("dirty_graceful_timeout"));
-        while (!_inFlight.IsEmpty && DateTime.UtcNow < deadline)
+        var quiet = System.Diagnostics.Stopwatch.StartNew();
+        while (DateTime.UtcNow < deadline)
         {
+            if (!_inFlight.IsEmpty)
+            {
+                quiet.Restart();
+            }
+            else if (quiet.ElapsedMilliseconds >= QuietBeforeExitMs)
+            {
+                break;
+            }
+
             await Task.Delay(20).ConfigureAwait(false);
         }
 
         _abort.Cancel();
+    }
+
+    private const int QuietBeforeExitMs = 100;
+
+    private void CloseCallSocket()
+    {
+        Socket? listener = Interlocked.Exchange(ref _callListener, null);
+        if (listener is not null)
+        {
+            listener.Dispose();
+            UnixSockets.TryDelete(_callSocketPath!);
+        }
+    }
+
+    private async Task AcceptClientsAsync(Socket listener)
+    {
+        while (true)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            var connection = new FrameConnection(socket);
+            _clients[connection] = 0;
+            OfferForReading(connection);
+        }
+    }
+
+    /// <summary>Queues a connection for a reader, waking an idle thread or starting one.</summary>
+    private void OfferForReading(FrameConnection connection)
+    {
+        bool wakeIdle;
+        lock (_dispatch)
+        {
+            _unread.Enqueue(connection);
+            wakeIdle = _idleThreads > 0;
+            if (wakeIdle)
+            {
+                Monitor.Pulse(_dispatch);
+            }
+        }
+
+        if (!wakeIdle)
+        {
+            StartThread();
+        }
+    }
+
+    /// <summary>Times out direct calls (the arbiter does it for the calls it relays), as the arbiter would.</summary>
+    private async Task DeadlineLoopAsync()
+    {
+        if (_timeoutTicks == long.MaxValue)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_abort.Token).ConfigureAwait(false))
+            {
+                long now = System.Diagnostics.Stopwatch.GetTimestamp();
+                foreach (Call call in _inFlight.Values)
+                {
+                    if (call.Deadline < now && call.TryFinish())
+                    {
+                        try
+                        {
+                            call.Cancel.Cancel();
+                        }
+                        catch (ObjectDisposedException)
+                        {
+                            // it finished just now; its answer was refused by TryFinish
+                        }
+
+                        string seconds = (_timeoutTicks / System.Diagnostics.Stopwatch.Frequency).ToString(CultureInfo.InvariantCulture);
+                        call.Origin.Send(DirtyError.Frame(call.Frame.RequestId, new DirtyError(ErrorKinds.Timeout, $"the dirty call did not answer within dirty_timeout ({seconds}s)")));
+                        _log.Warning("Dirty call timed out on dirty worker {Pid}", ProcessInfo.Pid);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private async Task HandleSignalsAsync(SignalQueue signals)
@@ -236,7 +405,9 @@ internal sealed class DirtyWorkerHost
                         return;
                     }
 
-                    _connection!.Send(MessageType.Heartbeat, 0, ReadOnlySpan<byte>.Empty);
+                    var beat = new FrameBuilder(MessageType.Heartbeat, 0, 16);
+                    beat.WriteInt64(_inFlight.Count);
+                    _connection!.Send(beat);
                 }
             }
             finally
@@ -259,87 +430,79 @@ internal sealed class DirtyWorkerHost
 
     private void ServeThread()
     {
-        while (TakeReader())
+        while (TakeReader() is { } source)
         {
-            if (ReadUntilCall() is not { } call)
+            if (ReadUntilCall(source) is { } call)
             {
-                return;
+                _ = ServeChainAsync(call);
             }
-
-            _ = ServeChainAsync(call.Frame, call.Cancel);
         }
     }
 
-    /// <summary>Waits until this thread may read (the connection has one reader at a time); false once reading ended.</summary>
-    private bool TakeReader()
+    /// <summary>Waits for a connection that has no reader (each has one reader at a time); null once reading ended.</summary>
+    private FrameConnection? TakeReader()
     {
         lock (_dispatch)
         {
-            while (_readerTaken && !_readingEnded)
+            while (_unread.Count == 0 && !_readingEnded)
             {
                 _idleThreads++;
                 Monitor.Wait(_dispatch);
                 _idleThreads--;
             }
 
-            if (_readingEnded)
-            {
-                return false;
-            }
-
-            _readerTaken = true;
-            return true;
+            return _readingEnded ? null : _unread.Dequeue();
         }
     }
 
     /// <summary>
-    /// Reads frames until one is a call this thread should run now (it then gave up reading), or null when the
-    /// connection ended: cleanly or on an I/O error (true), or on a protocol error (false) in <see cref="_readerDone"/>.
+    /// Reads <paramref name="source"/> until a call this thread should run now (it then gave up reading), or
+    /// null when the connection ended. The end of the arbiter connection ends the worker; a client's, only
+    /// that client's calls.
     /// </summary>
-    private (Frame Frame, CancellationTokenSource Cancel)? ReadUntilCall()
+    private Call? ReadUntilCall(FrameConnection source)
     {
+        bool arbiter = source == _connection;
         bool clean = true;
         try
         {
-            while (_connection!.Read() is { } frame)
+            while (source.Read() is { } frame)
             {
                 switch (frame.Type)
                 {
                     case MessageType.Request:
-                        var cts = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
-                        _inFlight[frame.RequestId] = cts;
-                        bool wakeIdle;
+                        var call = new Call(
+                            source,
+                            frame,
+                            CancellationTokenSource.CreateLinkedTokenSource(_abort.Token),
+                            arbiter || _timeoutTicks == long.MaxValue ? long.MaxValue : System.Diagnostics.Stopwatch.GetTimestamp() + _timeoutTicks);
+                        _inFlight[(source, frame.RequestId)] = call;
                         lock (_dispatch)
                         {
                             if (_freeSlots == 0)
                             {
-                                _waiting.Enqueue((frame, cts));
+                                _waiting.Enqueue(call);
                                 continue;
                             }
 
                             _freeSlots--;
-                            _readerTaken = false;
-                            wakeIdle = _idleThreads > 0;
-                            if (wakeIdle)
-                            {
-                                Monitor.Pulse(_dispatch);
-                            }
                         }
 
-                        if (!wakeIdle)
-                        {
-                            StartThread();
-                        }
-
-                        return (frame, cts);
+                        OfferForReading(source);
+                        return call;
                     case MessageType.Cancel:
-                        if (_inFlight.TryGetValue(frame.RequestId, out CancellationTokenSource? cancel))
+                        if (_inFlight.TryGetValue((source, frame.RequestId), out Call? cancelled))
                         {
-                            cancel.Cancel();
+                            TryCancel(cancelled);
                         }
 
                         break;
                     default:
+                        if (!arbiter)
+                        {
+                            throw new DirtyProtocolException($"a client may only send REQUEST and CANCEL to a dirty worker, not {frame.Type}");
+                        }
+
                         _log.Warning("Dirty worker ignoring a {Type} frame", frame.Type);
                         break;
                 }
@@ -347,11 +510,27 @@ internal sealed class DirtyWorkerHost
         }
         catch (DirtyProtocolException e)
         {
-            _log.Error("Dirty worker: protocol error from the dirty arbiter: {Error}", e.Message);
+            _log.Error(arbiter ? "Dirty worker: protocol error from the dirty arbiter: {Error}" : "Dirty worker: closing a client connection: {Error}", e.Message);
             clean = false;
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
         {
+        }
+
+        if (!arbiter)
+        {
+            // The client went away: nobody waits for its calls' answers.
+            _clients.TryRemove(source, out _);
+            source.Dispose();
+            foreach (KeyValuePair<(FrameConnection Origin, ulong Id), Call> entry in _inFlight)
+            {
+                if (entry.Key.Origin == source)
+                {
+                    TryCancel(entry.Value);
+                }
+            }
+
+            return null;
         }
 
         lock (_dispatch)
@@ -370,34 +549,45 @@ internal sealed class DirtyWorkerHost
         return null;
     }
 
-    /// <summary>Runs a call, then the calls that queued up meanwhile, on the same slot.</summary>
-    private async Task ServeChainAsync(Frame frame, CancellationTokenSource cts)
+    private static void TryCancel(Call call)
     {
-        (Frame Frame, CancellationTokenSource Cancel)? next = (frame, cts);
-        while (next is { } call)
+        try
         {
-            await ServeAsync(call.Frame, call.Cancel).ConfigureAwait(false);
+            call.Cancel.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // already finished
+        }
+    }
+
+    /// <summary>Runs a call, then the calls that queued up meanwhile, on the same slot.</summary>
+    private async Task ServeChainAsync(Call first)
+    {
+        Call? next = first;
+        while (next is not null)
+        {
+            await ServeAsync(next).ConfigureAwait(false);
             lock (_dispatch)
             {
-                if (!_waiting.TryDequeue(out (Frame, CancellationTokenSource) queued))
+                if (!_waiting.TryDequeue(out next))
                 {
                     _freeSlots++;
                     return;
                 }
-
-                next = queued;
             }
         }
     }
 
-    private async Task ServeAsync(Frame frame, CancellationTokenSource cts)
+    private async Task ServeAsync(Call call)
     {
+        Frame frame = call.Frame;
         ulong id = frame.RequestId;
         string? appName = null;
         string? actionName = null;
         try
         {
-            if (cts.IsCancellationRequested)
+            if (call.Cancel.IsCancellationRequested)
             {
                 // Cancelled while it waited for a slot, or we are stopping: nobody waits for an answer.
                 return;
@@ -408,33 +598,35 @@ internal sealed class DirtyWorkerHost
             actionName = reader.ReadString();
             var args = reader.ReadValue() as List<object?> ?? throw new DirtyProtocolException("REQUEST arguments are not a list");
             var named = reader.End ? null : reader.ReadValue() as Dictionary<string, object?>;
-            await ExecuteAsync(id, appName, actionName, args, named, cts.Token).ConfigureAwait(false);
+            await ExecuteAsync(call, appName, actionName, args, named).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        catch (OperationCanceledException) when (call.Cancel.IsCancellationRequested)
         {
-            // The arbiter gave up on the call (timeout or caller gone) or we are stopping: nobody waits for an answer.
+            // The caller gave up (timeout or gone) or we are stopping: nobody waits for an answer.
         }
         catch (DirtyProtocolException e)
         {
-            Send(DirtyError.Frame(id, new DirtyError(ErrorKinds.Protocol, e.Message, appName, actionName)));
+            Finish(call, DirtyError.Frame(id, new DirtyError(ErrorKinds.Protocol, e.Message, appName, actionName)));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             Exception inner = e is TargetInvocationException { InnerException: { } i } ? i : e;
-            Send(DirtyError.Frame(id, new DirtyError(ErrorKinds.AppError, inner.Message, appName, actionName, inner.GetType().FullName, inner.StackTrace)));
+            Finish(call, DirtyError.Frame(id, new DirtyError(ErrorKinds.AppError, inner.Message, appName, actionName, inner.GetType().FullName, inner.StackTrace)));
         }
         finally
         {
-            _inFlight.TryRemove(id, out _);
-            cts.Dispose();
+            _inFlight.TryRemove((call.Origin, id), out _);
+            call.Cancel.Dispose();
         }
     }
 
-    private async Task ExecuteAsync(ulong id, string appName, string actionName, List<object?> args, Dictionary<string, object?>? named, CancellationToken cancellationToken)
+    private async Task ExecuteAsync(Call call, string appName, string actionName, List<object?> args, Dictionary<string, object?>? named)
     {
+        ulong id = call.Frame.RequestId;
+        CancellationToken cancellationToken = call.Cancel.Token;
         if (_directory.Resolve(appName) is not { } spec || !_apps.TryGetValue(spec.Id, out LoadedDirtyApp? loaded))
         {
-            Send(DirtyError.Frame(id, new DirtyError(ErrorKinds.AppNotFound, $"dirty app '{appName}' is not loaded in this dirty worker", appName)));
+            Finish(call, DirtyError.Frame(id, new DirtyError(ErrorKinds.AppNotFound, $"dirty app '{appName}' is not loaded in this dirty worker", appName)));
             return;
         }
 
@@ -442,7 +634,7 @@ internal sealed class DirtyWorkerHost
         if (method is null)
         {
             string why = loaded.HasAction(actionName) ? $"no overload of '{actionName}' takes {args.Count.ToString(CultureInfo.InvariantCulture)} argument(s)" : $"'{actionName}' is not an action of {spec.Id}";
-            Send(DirtyError.Frame(id, new DirtyError(ErrorKinds.ActionNotFound, why, appName, actionName)));
+            Finish(call, DirtyError.Frame(id, new DirtyError(ErrorKinds.ActionNotFound, why, appName, actionName)));
             return;
         }
 
@@ -451,19 +643,38 @@ internal sealed class DirtyWorkerHost
         {
             await foreach (object? item in method.Stream(returned, cancellationToken).ConfigureAwait(false))
             {
+                if (call.IsFinished)
+                {
+                    return; // timed out: the caller already has its error
+                }
+
                 var chunk = new FrameBuilder(MessageType.Chunk, id);
                 Encode(chunk, item);
-                Send(chunk);
+                call.Extend(call.Origin == _connection ? long.MaxValue : _timeoutTicks);
+                call.Origin.Send(chunk);
             }
 
-            Send(new FrameBuilder(MessageType.End, id, 0));
+            Finish(call, new FrameBuilder(MessageType.End, id, 0));
             return;
         }
 
         object? result = await method.CompleteAsync(returned).ConfigureAwait(false);
         var response = new FrameBuilder(MessageType.Response, id);
         Encode(response, result);
-        Send(response);
+        Finish(call, response);
+    }
+
+    /// <summary>Sends a call's final answer, unless its deadline already answered it.</summary>
+    private static void Finish(Call call, FrameBuilder frame)
+    {
+        if (call.TryFinish())
+        {
+            call.Origin.Send(frame);
+        }
+        else
+        {
+            frame.Discard();
+        }
     }
 
     private static void Encode(FrameBuilder frame, object? value)
@@ -479,5 +690,4 @@ internal sealed class DirtyWorkerHost
         }
     }
 
-    private void Send(FrameBuilder frame) => _connection!.Send(frame);
 }

@@ -236,6 +236,113 @@ public sealed class ArbiterCallTests : IClassFixture<SharedClusterFixture>
     }
 
     [Fact]
+    public async Task Route_query_names_each_ready_worker_and_its_private_socket_which_serves_calls_directly()
+    {
+        using var arbiter = await ConnectAsync(_cluster.Supervisor.SocketPath);
+        var query = new FrameBuilder(MessageType.RouteQuery, 1, 64);
+        query.WriteString(Echo);
+        arbiter.Send(query);
+        Frame reply = await ReadAsync(arbiter);
+        reply.Type.ShouldBe(MessageType.Response);
+        var routes = ((List<object?>)new TlvReader(reply.Payload).ReadValue()!).Cast<List<object?>>().ToList();
+        routes.Count.ShouldBe(2);
+
+        ulong id = 100;
+        foreach (List<object?> route in routes)
+        {
+            long pid = (long)route[0]!;
+            string path = (string)route[1]!;
+            (OperatingSystem.IsWindows() ? default : File.GetUnixFileMode(path)).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+            using FrameConnection worker = await ConnectAsync(path);
+            var call = new FrameBuilder(MessageType.Request, ++id);
+            call.WriteString(Echo);
+            call.WriteString("Pid");
+            call.WriteListHeader(0);
+            call.WriteNull();
+            worker.Send(call);
+            Frame answer = await ReadAsync(worker);
+            answer.Type.ShouldBe(MessageType.Response);
+            answer.RequestId.ShouldBe(id);
+            new TlvReader(answer.Payload).ReadValue().ShouldBe(pid);
+        }
+
+        var unknown = new FrameBuilder(MessageType.RouteQuery, 2, 64);
+        unknown.WriteString("Nope:Nope.App");
+        arbiter.Send(unknown);
+        Frame notFound = await ReadAsync(arbiter);
+        notFound.Type.ShouldBe(MessageType.Error);
+        DirtyError.Parse(notFound.Payload).Kind.ShouldBe(ErrorKinds.AppNotFound);
+    }
+
+    [Fact]
+    public async Task Malformed_frames_on_a_worker_call_socket_close_that_connection_and_the_worker_keeps_serving()
+    {
+        using var arbiter = await ConnectAsync(_cluster.Supervisor.SocketPath);
+        var query = new FrameBuilder(MessageType.RouteQuery, 1, 64);
+        query.WriteString(Echo);
+        arbiter.Send(query);
+        var route = ((List<object?>)new TlvReader((await ReadAsync(arbiter)).Payload).ReadValue()!).Cast<List<object?>>().First();
+        string path = (string)route[1]!;
+        foreach (byte[] bad in BadFrames())
+        {
+            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path));
+            await socket.SendAsync(bad);
+            socket.ReceiveTimeout = 10000;
+            int n;
+            try
+            {
+                n = socket.Receive(new byte[256]);
+            }
+            catch (SocketException)
+            {
+                n = 0;
+            }
+
+            n.ShouldBe(0);
+        }
+
+        DirtyClient client = _cluster.NewClient();
+        (await client.ExecuteAsync<long>(Echo, "Add", 1, 2)).ShouldBe(3);
+        int[] pids = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => client.ExecuteAsync<int>(Echo, "Pid")));
+        pids.ShouldContain((int)(long)route[0]!);
+        _cluster.ReadLog().ShouldContain("closing a client connection");
+    }
+
+    [Fact]
+    public async Task Calls_relayed_through_the_arbiter_behave_like_direct_ones()
+    {
+        // The relay is the fallback when a worker cannot be reached directly; it must keep every guarantee.
+        DirtyClient client = _cluster.NewClient();
+        client.DirectCalls = false;
+        (await client.ExecuteAsync<long>(Echo, "Add", 2, 3)).ShouldBe(5);
+        var items = new List<int>();
+        await foreach (int i in client.StreamAsync<int>(Echo, "Count", 3, 5))
+        {
+            items.Add(i);
+        }
+
+        items.ShouldBe([0, 1, 2]);
+        (await Should.ThrowAsync<DirtyAppException>(() => client.ExecuteAsync<int>(Echo, "Fail", "relayed"))).Message.ShouldContain("relayed");
+        await Should.ThrowAsync<DirtyTimeoutException>(() => client.ExecuteAsync<string>(Echo, "BlockingSleep", 4000, "late"));
+        (await client.ExecuteAsync<long>(Echo, "Add", 1, 1)).ShouldBe(2);
+    }
+
+    private static async Task<FrameConnection> ConnectAsync(string path)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(path));
+        return new FrameConnection(socket);
+    }
+
+    private static async Task<Frame> ReadAsync(FrameConnection connection)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        return (await connection.ReadAsync(cts.Token))!;
+    }
+
+    [Fact]
     public async Task Malformed_frames_close_that_connection_and_the_arbiter_keeps_serving()
     {
         foreach (byte[] bad in BadFrames())
