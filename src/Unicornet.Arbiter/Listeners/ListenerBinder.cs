@@ -15,6 +15,7 @@ namespace Unicornet.Arbitration;
 internal static class ListenerBinder
 {
     private const int SolSocket = 1;
+    private const int SoReuseAddr = 2;
     private const int SoReusePort = 15;
 
     public static List<Listener> Create(UnicornetConfig config, ILog log, string? inheritedFds)
@@ -168,7 +169,9 @@ internal static class ListenerBinder
                 var s = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
                 try
                 {
-                    s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                    // SO_REUSEADDR alone, as a raw option: .NET's ReuseAddress also sets SO_REUSEPORT on Linux, which
+                    // let a second server bind the same port and silently take half of its connections.
+                    s.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
                     if (config.Get<bool>("reuse_port"))
                     {
                         s.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));

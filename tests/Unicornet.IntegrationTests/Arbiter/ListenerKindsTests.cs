@@ -26,6 +26,24 @@ public sealed class ListenerKindsTests
     }
 
     [Fact]
+    public void A_second_server_cannot_take_a_port_already_served()
+    {
+        // .NET's ReuseAddress option also sets SO_REUSEPORT on Linux; with it a second server bound the
+        // same port and quietly took part of the first one's connections instead of failing.
+        using var first = new ServerProcess();
+        first.Start("-w", "1");
+        first.WaitServing(1);
+
+        using var second = new ServerProcess();
+        string taken = "127.0.0.1:" + first.Port.ToString(CultureInfo.InvariantCulture);
+        second.Start("-w", "1", "-b", taken);
+        second.WaitExit(Deadline).ShouldNotBe(0);
+        second.Output.ShouldContain("Connection in use: " + taken);
+        second.Output.ShouldContain("Can't connect to " + taken);
+        first.TryGet("/", out _).ShouldBe(200);
+    }
+
+    [Fact]
     public void Ipv6_loopback_bind_serves()
     {
         // The machine must have ::1; a host without it is reported rather than silently passed.
