@@ -39,6 +39,12 @@ export CMD_unicornet_kestrel_h2c_w2="$U -k kestrel -w 2 --http2-cleartext prior-
 #   REPS=1 ONLY="ka" EXTRA="unicornet-minimalapi-async-w2" ANCHORS="kestrel-mapget" MAX_FOREIGN_PCT=100 bench/run.sh /tmp/b1
 #   ONLY="h2" EXTRA= EXTRA_H2="unicornet-kestrel-h2c-w2" ANCHORS="kestrel-raw" bench/run.sh /tmp/b2
 export CMD_unicornet_minimalapi_async_w2="$U -k async -w 2 $COMMON $MINIMALAPI"
+# The same MinimalApi app on plain Kestrel, run the way its users run it (its own runtimeconfig: the Web SDK's
+# server GC, its own logging): the issue's "same app on plain Kestrel".
+export CMD_kestrel_minimalapi="dotnet $MINIMALAPI --urls http://127.0.0.1:{PORT}"
+# ... and with the runtime settings unicornet gives its workers (workstation non-concurrent GC), to separate
+# what the runtime configuration buys from what the server does.
+export CMD_kestrel_minimalapi_wks="env DOTNET_gcServer=0 DOTNET_gcConcurrent=0 dotnet $MINIMALAPI --urls http://127.0.0.1:{PORT}"
 # The anchor's own app (kestrel-hello, MapGet mode: same code, same logging) captured on the engine: the
 # fairest bridge-versus-Kestrel comparison (MinimalApi adds an exception handler and more routes).
 KHELLO="$SHARED/apps/kestrel-hello/bin/Release/net10.0/kestrel-hello.dll"

@@ -122,6 +122,31 @@ public sealed class ServingLoopTests
         rest.ShouldBe("00000006\r\nsecond\r\n0\r\n\r\n");
     }
 
+    [Theory]
+    [InlineData("sync")]
+    [InlineData("gthread")]
+    [InlineData("async")]
+    public async Task Response_StartAsync_sends_the_head_before_the_app_writes(string workerClass)
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var loop = new LoopHarness(LoopHarness.Options(workerClass), async ctx =>
+        {
+            ctx.Response.Headers["X-Early"] = "1";
+            await ctx.Response.StartAsync();
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            await ctx.Response.WriteAsync("late");
+        });
+
+        using Socket socket = loop.Connect();
+        socket.Send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"u8.ToArray());
+        string head = LoopHarness.ReadUntil(socket, s => s.Contains("\r\n\r\n", StringComparison.Ordinal));
+        head.ShouldStartWith("HTTP/1.1 200 OK\r\n");
+        head.ShouldContain("\r\nX-Early: 1\r\n");
+        head.ShouldEndWith("\r\n\r\n");
+        release.SetResult();
+        LoopHarness.ReadToClose(socket).ShouldBe("00000004\r\nlate\r\n0\r\n\r\n");
+    }
+
     [Fact]
     public async Task Held_flushes_and_an_app_resuming_elsewhere_keep_the_body_in_order()
     {

@@ -292,7 +292,9 @@ internal sealed partial class Http1Connection :
         _bufferingDisabled = true;
     }
 
-    Task IHttpResponseBodyFeature.StartAsync(CancellationToken cancellationToken) => StartResponseAsync().AsTask();
+    // As on Kestrel, starting the response puts its head on the wire: a long-poll or event-stream client sees the
+    // status and headers while the app still waits for something to send (held like any flush on the async class).
+    Task IHttpResponseBodyFeature.StartAsync(CancellationToken cancellationToken) => FlushOutputAsync(cancellationToken).AsTask();
 
     Task IHttpResponseBodyFeature.SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken) =>
         SendFileAsync(path, offset, count, cancellationToken);
