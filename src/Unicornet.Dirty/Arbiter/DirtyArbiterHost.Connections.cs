@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using Unicornet.Dirty.Apps;
 using Unicornet.Dirty.Protocol;
+using Unicornet.Dirty.Routing;
 using Unicornet.Platform;
 
 namespace Unicornet.Dirty.Arbiter;
@@ -175,7 +176,7 @@ internal sealed partial class DirtyArbiterHost
             return;
         }
 
-        WorkerHandle worker = Pick(ready);
+        WorkerHandle worker = LeastBusy.Pick(ready, ref _nextPick);
 
         ulong internalId = (ulong)Interlocked.Increment(ref _nextId);
         long deadline = _timeoutTicks == long.MaxValue ? long.MaxValue : Stopwatch.GetTimestamp() + _timeoutTicks;
@@ -184,31 +185,6 @@ internal sealed partial class DirtyArbiterHost
         session.Calls[frame.RequestId] = internalId;
         worker.AddInFlight(1);
         worker.Connection!.Send(MessageType.Request, internalId, frame.Payload);
-    }
-
-    /// <summary>
-    /// The ready worker with the fewest calls in flight, ties going round-robin. Once every thread is
-    /// busy, calls queue in the workers; sending each to the shortest queue keeps every worker fed,
-    /// where plain round-robin lets a worker whose calls run a little faster drain its queue and idle
-    /// while a slower one's queue grows.
-    /// </summary>
-    private WorkerHandle Pick(WorkerHandle[] ready)
-    {
-        int start = (int)((uint)Interlocked.Increment(ref _nextPick) % (uint)ready.Length);
-        WorkerHandle best = ready[start];
-        int fewest = best.InFlight;
-        for (int i = 1; i < ready.Length && fewest > 0; i++)
-        {
-            WorkerHandle w = ready[(start + i) % ready.Length];
-            int inFlight = w.InFlight;
-            if (inFlight < fewest)
-            {
-                best = w;
-                fewest = inFlight;
-            }
-        }
-
-        return best;
     }
 
     private void Finish(Route route)

@@ -5,7 +5,7 @@ using Unicornet.Dirty.Protocol;
 namespace Unicornet.Dirty.Arbiter;
 
 /// <summary>The dirty arbiter's record of one dirty worker process.</summary>
-internal sealed class WorkerHandle
+internal sealed class WorkerHandle : Routing.ICallTarget
 {
     private long _lastSeen = Stopwatch.GetTimestamp();
     private int _inFlight;

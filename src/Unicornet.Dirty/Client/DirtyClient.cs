@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Unicornet.Dirty.Protocol;
+using Unicornet.Dirty.Routing;
 
 namespace Unicornet.Dirty.Client;
 
@@ -24,13 +25,12 @@ public sealed class DirtyClient : IDirtyClient
     private readonly string _socketPath;
     private readonly TimeSpan _defaultTimeout;
     private readonly ConcurrentDictionary<ulong, PendingCall> _pending = new();
-    private readonly SemaphoreSlim _connectLock = new(1, 1);
     private readonly ConcurrentDictionary<string, WorkerEndpoint[]> _routes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, WorkerEndpoint> _endpoints = new();
     private readonly object _routesGate = new();
     private long _routesVersion;
     private int _nextPick;
-    private FrameConnection? _connection;
+    private readonly SharedConnection _arbiter;
     private long _nextId;
     private bool _disposed;
 
@@ -42,6 +42,7 @@ public sealed class DirtyClient : IDirtyClient
         ArgumentException.ThrowIfNullOrEmpty(socketPath);
         _socketPath = socketPath;
         _defaultTimeout = defaultTimeout ?? Timeout.InfiniteTimeSpan;
+        _arbiter = new SharedConnection(OpenArbiterAsync);
         Stash = new StashClient(this);
     }
 
@@ -142,7 +143,7 @@ public sealed class DirtyClient : IDirtyClient
     public void Dispose()
     {
         _disposed = true;
-        Interlocked.Exchange(ref _connection, null)?.Dispose();
+        _arbiter.Close();
         foreach (WorkerEndpoint endpoint in _endpoints.Values)
         {
             endpoint.Close();
@@ -310,8 +311,8 @@ public sealed class DirtyClient : IDirtyClient
     {
         if (DirectCalls && await RoutesAsync(app, timeout, cancellationToken).ConfigureAwait(false) is { Length: > 0 } routes)
         {
-            WorkerEndpoint endpoint = Pick(routes);
-            if (await endpoint.ConnectAsync(this, cancellationToken).ConfigureAwait(false) is { } direct)
+            WorkerEndpoint endpoint = LeastBusy.Pick(routes, ref _nextPick);
+            if (await endpoint.ConnectAsync(cancellationToken).ConfigureAwait(false) is { } direct)
             {
                 return (direct, endpoint);
             }
@@ -351,8 +352,8 @@ public sealed class DirtyClient : IDirtyClient
                 throw new DirtyProtocolException("a ROUTE entry is not [pid, socket path]");
             }
 
-            WorkerEndpoint endpoint = _endpoints.GetOrAdd((int)pid, static (p, path) => new WorkerEndpoint(p, path), path);
-            endpoints[i] = endpoint.Path == path ? endpoint : (_endpoints[(int)pid] = new WorkerEndpoint((int)pid, path));
+            WorkerEndpoint endpoint = _endpoints.GetOrAdd((int)pid, static (p, state) => new WorkerEndpoint(state.Owner, p, state.Path), (Owner: this, Path: path));
+            endpoints[i] = endpoint.Path == path ? endpoint : (_endpoints[(int)pid] = new WorkerEndpoint(this, (int)pid, path));
         }
 
         lock (_routesGate)
@@ -374,26 +375,6 @@ public sealed class DirtyClient : IDirtyClient
             _routesVersion++;
             _routes.Clear();
         }
-    }
-
-    /// <summary>The endpoint with the fewest of this client's calls in flight, ties going round-robin.</summary>
-    private WorkerEndpoint Pick(WorkerEndpoint[] routes)
-    {
-        int start = (int)((uint)Interlocked.Increment(ref _nextPick) % (uint)routes.Length);
-        WorkerEndpoint best = routes[start];
-        int fewest = best.InFlight;
-        for (int i = 1; i < routes.Length && fewest > 0; i++)
-        {
-            WorkerEndpoint candidate = routes[(start + i) % routes.Length];
-            int inFlight = candidate.InFlight;
-            if (inFlight < fewest)
-            {
-                best = candidate;
-                fewest = inFlight;
-            }
-        }
-
-        return best;
     }
 
     /// <summary>Removes a call that is done (answered, failed or abandoned); true for whoever removed it.</summary>
@@ -458,53 +439,34 @@ public sealed class DirtyClient : IDirtyClient
     private async ValueTask<FrameConnection> ConnectAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        FrameConnection? current = Volatile.Read(ref _connection);
-        if (current is { IsClosed: false })
-        {
-            return current;
-        }
+        return (await _arbiter.GetAsync(cancellationToken).ConfigureAwait(false))!;
+    }
 
-        await _connectLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    private async ValueTask<FrameConnection?> OpenArbiterAsync(CancellationToken cancellationToken)
+    {
+        int attempt = 0;
+        while (true)
         {
-            current = _connection;
-            if (current is { IsClosed: false })
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
             {
-                return current;
+                await socket.ConnectAsync(new UnixDomainSocketEndPoint(_socketPath), cancellationToken).ConfigureAwait(false);
+                var connection = new FrameConnection(socket);
+                _ = ReadLoopAsync(connection, null, connection.ReadAsync(CancellationToken.None));
+                return connection;
             }
-
-            Socket socket;
-            int attempt = 0;
-            while (true)
+            catch (SocketException e)
             {
-                socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(_socketPath), cancellationToken).ConfigureAwait(false);
-                    break;
-                }
-                catch (SocketException e)
-                {
-                    socket.Dispose();
+                socket.Dispose();
 
-                    // The dirty arbiter may be (re)starting: its socket appears within a moment.
-                    if (++attempt >= ConnectAttempts || e.SocketErrorCode is not (SocketError.AddressNotAvailable or SocketError.ConnectionRefused or SocketError.AddressFamilyNotSupported) && File.Exists(_socketPath))
-                    {
-                        throw new DirtyConnectionException($"cannot connect to the dirty arbiter at {_socketPath}: {e.Message}", e);
-                    }
-
-                    await Task.Delay(s_connectRetryDelay, cancellationToken).ConfigureAwait(false);
+                // The dirty arbiter may be (re)starting: its socket appears within a moment.
+                if (++attempt >= ConnectAttempts || e.SocketErrorCode is not (SocketError.AddressNotAvailable or SocketError.ConnectionRefused or SocketError.AddressFamilyNotSupported) && File.Exists(_socketPath))
+                {
+                    throw new DirtyConnectionException($"cannot connect to the dirty arbiter at {_socketPath}: {e.Message}", e);
                 }
+
+                await Task.Delay(s_connectRetryDelay, cancellationToken).ConfigureAwait(false);
             }
-
-            var connection = new FrameConnection(socket);
-            _connection = connection;
-            _ = ReadLoopAsync(connection, null, connection.ReadAsync(CancellationToken.None));
-            return connection;
-        }
-        finally
-        {
-            _connectLock.Release();
         }
     }
 
@@ -555,11 +517,15 @@ public sealed class DirtyClient : IDirtyClient
                 connection.Dispose();
                 if (endpoint is null)
                 {
-                    Interlocked.CompareExchange(ref _connection, null, connection);
+                    _arbiter.Forget(connection);
+
+                    // A restarted arbiter has new workers; the old ones are on their way out.
+                    InvalidateRoutes();
                     FailCalls(connection, failure ?? new DirtyConnectionException("lost the connection to the dirty arbiter"));
                 }
                 else
                 {
+                    endpoint.Forget(connection);
                     _endpoints.TryRemove(new KeyValuePair<int, WorkerEndpoint>(endpoint.Pid, endpoint));
                     InvalidateRoutes();
                     FailCalls(connection, failure ?? new DirtyWorkerLostException($"lost the connection to dirty worker {endpoint.Pid}"));
@@ -642,16 +608,32 @@ public sealed class DirtyClient : IDirtyClient
     }
 
     /// <summary>A dirty worker this client calls directly: its call socket and one shared connection to it.</summary>
-    private sealed class WorkerEndpoint
+    private sealed class WorkerEndpoint : ICallTarget
     {
-        private readonly SemaphoreSlim _connectLock = new(1, 1);
-        private FrameConnection? _connection;
+        private readonly SharedConnection _connection;
         private int _inFlight;
 
-        public WorkerEndpoint(int pid, string path)
+        public WorkerEndpoint(DirtyClient owner, int pid, string path)
         {
             Pid = pid;
             Path = path;
+            _connection = new SharedConnection(async cancellationToken =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken).ConfigureAwait(false);
+                }
+                catch (SocketException)
+                {
+                    socket.Dispose();
+                    return null;
+                }
+
+                var connection = new FrameConnection(socket);
+                _ = owner.ReadLoopAsync(connection, this, connection.ReadAsync(CancellationToken.None));
+                return connection;
+            });
         }
 
         public int Pid { get; }
@@ -664,45 +646,10 @@ public sealed class DirtyClient : IDirtyClient
         public void AddInFlight(int delta) => Interlocked.Add(ref _inFlight, delta);
 
         /// <summary>The open connection, connecting first if needed; null when the worker cannot be reached.</summary>
-        public async ValueTask<FrameConnection?> ConnectAsync(DirtyClient owner, CancellationToken cancellationToken)
-        {
-            FrameConnection? current = Volatile.Read(ref _connection);
-            if (current is { IsClosed: false })
-            {
-                return current;
-            }
+        public ValueTask<FrameConnection?> ConnectAsync(CancellationToken cancellationToken) => _connection.GetAsync(cancellationToken);
 
-            await _connectLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                current = _connection;
-                if (current is { IsClosed: false })
-                {
-                    return current;
-                }
+        public void Forget(FrameConnection connection) => _connection.Forget(connection);
 
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(Path), cancellationToken).ConfigureAwait(false);
-                }
-                catch (SocketException)
-                {
-                    socket.Dispose();
-                    return null;
-                }
-
-                var connection = new FrameConnection(socket);
-                _connection = connection;
-                _ = owner.ReadLoopAsync(connection, this, connection.ReadAsync(CancellationToken.None));
-                return connection;
-            }
-            finally
-            {
-                _connectLock.Release();
-            }
-        }
-
-        public void Close() => Interlocked.Exchange(ref _connection, null)?.Dispose();
+        public void Close() => _connection.Close();
     }
 }

@@ -239,12 +239,7 @@ public sealed class ArbiterCallTests : IClassFixture<SharedClusterFixture>
     public async Task Route_query_names_each_ready_worker_and_its_private_socket_which_serves_calls_directly()
     {
         using var arbiter = await ConnectAsync(_cluster.Supervisor.SocketPath);
-        var query = new FrameBuilder(MessageType.RouteQuery, 1, 64);
-        query.WriteString(Echo);
-        arbiter.Send(query);
-        Frame reply = await ReadAsync(arbiter);
-        reply.Type.ShouldBe(MessageType.Response);
-        var routes = ((List<object?>)new TlvReader(reply.Payload).ReadValue()!).Cast<List<object?>>().ToList();
+        List<List<object?>> routes = await RoutesAsync(arbiter, Echo);
         routes.Count.ShouldBe(2);
 
         ulong id = 100;
@@ -279,10 +274,7 @@ public sealed class ArbiterCallTests : IClassFixture<SharedClusterFixture>
     public async Task Malformed_frames_on_a_worker_call_socket_close_that_connection_and_the_worker_keeps_serving()
     {
         using var arbiter = await ConnectAsync(_cluster.Supervisor.SocketPath);
-        var query = new FrameBuilder(MessageType.RouteQuery, 1, 64);
-        query.WriteString(Echo);
-        arbiter.Send(query);
-        var route = ((List<object?>)new TlvReader((await ReadAsync(arbiter)).Payload).ReadValue()!).Cast<List<object?>>().First();
+        List<object?> route = (await RoutesAsync(arbiter, Echo))[0];
         string path = (string)route[1]!;
         foreach (byte[] bad in BadFrames())
         {
@@ -327,6 +319,17 @@ public sealed class ArbiterCallTests : IClassFixture<SharedClusterFixture>
         (await Should.ThrowAsync<DirtyAppException>(() => client.ExecuteAsync<int>(Echo, "Fail", "relayed"))).Message.ShouldContain("relayed");
         await Should.ThrowAsync<DirtyTimeoutException>(() => client.ExecuteAsync<string>(Echo, "BlockingSleep", 4000, "late"));
         (await client.ExecuteAsync<long>(Echo, "Add", 1, 1)).ShouldBe(2);
+    }
+
+    /// <summary>Asks the arbiter for an app's routes: one <c>[pid, call socket]</c> per ready worker holding it.</summary>
+    private static async Task<List<List<object?>>> RoutesAsync(FrameConnection arbiter, string app)
+    {
+        var query = new FrameBuilder(MessageType.RouteQuery, 1, 64);
+        query.WriteString(app);
+        arbiter.Send(query);
+        Frame reply = await ReadAsync(arbiter);
+        reply.Type.ShouldBe(MessageType.Response);
+        return ((List<object?>)new TlvReader(reply.Payload).ReadValue()!).Cast<List<object?>>().ToList();
     }
 
     private static async Task<FrameConnection> ConnectAsync(string path)

@@ -23,13 +23,16 @@ public sealed class LifecycleTests
         // A call stuck in the worker we kill fails as "worker lost", not as a hang.
         Task<string?> stuck = client.ExecuteAsync<string>(Echo, "BlockingSleep", 20000, "x");
         await Task.Delay(300);
-        foreach (int pid in await ReadyPidsAsync(cluster))
+        List<int> killed = await ReadyPidsAsync(cluster);
+        foreach (int pid in killed)
         {
             Signals.Send(pid, Signals.SIGKILL);
         }
 
+        // The caller hears of the loss on its own connection to the worker, possibly before the arbiter does:
+        // wait for the replacements themselves, not for a count the dead workers may still make up.
         await Should.ThrowAsync<DirtyWorkerLostException>(() => stuck.WaitAsync(TimeSpan.FromSeconds(20)));
-        await cluster.WaitReadyAsync(2);
+        await cluster.WaitReadyAsync(2, 60, killed.ToArray());
         List<int> fresh = await ReadyPidsAsync(cluster);
         fresh.ShouldNotContain(limitedPid);
         int newLimited = await client.ExecuteAsync<int>(TestConfig.LimitedApp, "Pid");
@@ -46,7 +49,7 @@ public sealed class LifecycleTests
         DirtyClient client = cluster.NewClient();
         int before = await client.ExecuteAsync<int>(Echo, "Pid");
         await Should.ThrowAsync<DirtyWorkerLostException>(() => client.ExecuteAsync<object>(Echo, "Crash"));
-        await cluster.WaitReadyAsync(1);
+        await cluster.WaitReadyAsync(1, 60, before);
         int after = await client.ExecuteAsync<int>(Echo, "Pid");
         after.ShouldNotBe(before);
         cluster.ReadLog().ShouldContain("died with code 42");
