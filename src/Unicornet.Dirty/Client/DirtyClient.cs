@@ -108,6 +108,12 @@ public sealed class DirtyClient : IDirtyClient
         return ExecuteCoreAsync<T>(app, action, args, null, _defaultTimeout, CancellationToken.None).GetAwaiter().GetResult();
     }
 
+    /// <summary>
+    /// Socket continuations run on the poll threads (the async worker class sets this), where code must not block:
+    /// a reply can be handed to its caller before the next read is started.
+    /// </summary>
+    private static readonly bool s_callersNeverBlock = Unicornet.Platform.ChildRuntime.InlineSocketCompletions;
+
     // The name .NET gives its epoll threads (System.Net.Sockets, SocketAsyncEngine).
     private const string SocketPollThreadName = ".NET Sockets";
 
@@ -484,6 +490,17 @@ public sealed class DirtyClient : IDirtyClient
         {
             while (await read.ConfigureAwait(false) is { } frame)
             {
+                if (s_callersNeverBlock)
+                {
+                    // On a poll thread (the async worker class) the caller's continuation runs up to its next await
+                    // and returns: answer it first, read on after, and keep the next receive off its critical path.
+                    Deliver(frame, inline: true);
+#pragma warning disable CA2012 // awaited exactly once, at the top of the loop
+                    read = connection.ReadAsync(CancellationToken.None);
+#pragma warning restore CA2012
+                    continue;
+                }
+
 #pragma warning disable CA2012 // checked for completion, then awaited exactly once: below or by the loop it is handed to
                 read = connection.ReadAsync(CancellationToken.None);
 #pragma warning restore CA2012

@@ -44,6 +44,13 @@ public sealed class DirtyLiveTests
             p.RootElement.TryGetProperty("Label", out _).ShouldBeTrue(predictBody);
         }
 
+        // Many sequential calls from one request: on the async class each reply resumes its caller on the poll
+        // thread before the next read of the worker connection starts.
+        using (JsonDocument ping = JsonDocument.Parse(await client.GetStringAsync("/ping?n=500")))
+        {
+            ping.RootElement.GetProperty("calls").GetInt32().ShouldBe(500);
+        }
+
         string stream = await client.GetStringAsync("/neighbours?k=3");
         string[] lines = stream.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         lines.Length.ShouldBe(3, stream);
