@@ -15,6 +15,8 @@ SHARED="${SHARED_BENCH:-$(cd "$ROOT/../shared/bench" 2>/dev/null && pwd || true)
 
 OUT="${1:-$HERE/out/$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$OUT"
+# The harness runs from its own directory: a relative OUT would land there.
+OUT="$(cd "$OUT" && pwd)"
 
 # The production layout (build.cake's Publish target): framework-dependent, ReadyToRun.
 dotnet publish "$ROOT/src/Unicornet.Cli/Unicornet.Cli.csproj" -c Release -r linux-x64 --self-contained false \
