@@ -512,7 +512,7 @@ internal sealed partial class Master
             if (timeout > 0 && w.Heartbeat.SilentMilliseconds > timeout * 1000L)
             {
                 _log.Critical("WORKER TIMEOUT (pid:{Pid})", w.Pid);
-                // The first dump loads ClrMD and the DAC, which takes seconds on a busy box; the worker is
+                // A helper process loads ClrMD and the DAC, which takes seconds on a busy box; the worker is
                 // already lost and the others keep serving while the master waits.
                 string stacks = StackDumper.Dump(w.Pid, TimeSpan.FromSeconds(15));
                 _log.Critical("Stack traces of worker {Pid} (silent for {Seconds:F1} s):\n{Stacks}", w.Pid, w.Heartbeat.SilentMilliseconds / 1000.0, stacks);

@@ -16,6 +16,7 @@ internal static class Program
             ProcessRoles.DirtyWorker => Unicornet.Dirty.DirtyEntry.RunWorker(args),
             ProcessRoles.Compile => Unicornet.Config.Compiler.CompilerEntry.Run(args),
             ProcessRoles.ConfigProbe => Unicornet.Config.Script.ConfigProbeEntry.Run(args),
+            ProcessRoles.StackDump => Unicornet.Arbitration.StackDumpEntry.Run(args),
             _ => MasterCommand.Run(args),
         };
 }

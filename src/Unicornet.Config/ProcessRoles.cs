@@ -24,6 +24,9 @@ public static class ProcessRoles
     /// <summary>The short-lived process that compiles a config script with Roslyn.</summary>
     public const string Compile = "compile";
 
+    /// <summary>The short-lived process that reads a timed-out worker's managed stacks with ClrMD for the master.</summary>
+    public const string StackDump = "stack-dump";
+
     /// <summary>A diagnostic process that only loads a cached compiled config and reports what that cost (no Roslyn).</summary>
     public const string ConfigProbe = "config-probe";
 }

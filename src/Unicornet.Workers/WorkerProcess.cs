@@ -137,6 +137,9 @@ internal sealed class WorkerProcess
         Heartbeat.Beat();
         InlineSocketCompletions(Config.WorkerClass);
         ProcessInfo.SetTitle("worker [" + Config.ProcName + "]");
+
+        // A hung worker's stacks are read by a helper the master starts, not by the master itself.
+        ProcessInfo.AllowTracingBy(_masterPid);
         IReadOnlyList<Socket> listeners = WrapListeners(Environment.GetEnvironmentVariable(WorkerEnvironment.Fds));
         InstallSignals();
         StartWatchdog();

@@ -1,23 +1,70 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using Microsoft.Diagnostics.Runtime;
+using Unicornet.Config;
+using Unicornet.Platform;
 
 namespace Unicornet.Arbitration;
 
 /// <summary>
-/// Reads the managed stacks of a stuck worker from outside, with ClrMD (ptrace attach, suspend,
-/// walk, detach; ~200 ms). Works even when the worker's runtime is wedged, where an in-process
-/// dump could not run. The master is the worker's parent, so Yama's ptrace_scope=1 permits it.
+/// Reads the managed stacks of a stuck worker from outside, with ClrMD (ptrace attach, suspend, walk, detach).
+/// Works even when the worker's runtime is wedged, where an in-process dump could not run.
 /// </summary>
+/// <remarks>
+/// The walk runs in a short-lived helper process (<see cref="ProcessRoles.StackDump"/>), never in the master.
+/// The master is the worker's parent and tracks it through <see cref="Process"/>, whose SIGCHLD handling calls
+/// waitpid on the worker: it could take the ptrace-stop notice ClrMD's own waitpid waits for, and the attach
+/// would then hang until the deadline (seen under load). A helper is the tracer without being the parent. It
+/// also keeps ClrMD and the DAC out of the master's memory. Workers allow the master's descendants to trace
+/// them (<see cref="ProcessInfo.AllowTracingBy"/>) for hosts with Yama's ptrace_scope=1.
+/// </remarks>
 internal static class StackDumper
 {
-    /// <summary>Dumps with a deadline: the master's loop must never wait on a wedged attach.</summary>
+    /// <summary>Dumps through the helper with a deadline: the master's loop must never wait on a wedged attach.</summary>
     public static string Dump(int pid, TimeSpan limit)
     {
-        Task<string> dump = Task.Factory.StartNew(() => Dump(pid), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        return dump.Wait(limit) ? dump.Result : $"stack traces unavailable: no answer within {limit.TotalSeconds:F0} s";
+        ProcessStartInfo psi = SelfLauncher.StartInfo(ProcessRoles.StackDump, pid.ToString(CultureInfo.InvariantCulture));
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        psi.RedirectStandardInput = true;
+        Process helper;
+        try
+        {
+            helper = Process.Start(psi)!;
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException)
+        {
+            return "stack traces unavailable: cannot start the helper: " + e.Message;
+        }
+
+        using (helper)
+        {
+            Task<string> output = helper.StandardOutput.ReadToEndAsync();
+            Task<string> errors = helper.StandardError.ReadToEndAsync();
+            if (!helper.WaitForExit(limit))
+            {
+                try
+                {
+                    helper.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // it exited just now
+                }
+
+                helper.WaitForExit(2000);
+                return $"stack traces unavailable: no answer within {limit.TotalSeconds:F0} s";
+            }
+
+            helper.WaitForExit();
+            string text = output.Wait(2000) ? output.Result : "";
+            return text.Length > 0 ? text.TrimEnd('\n') : "stack traces unavailable: " + (errors.Wait(2000) ? errors.Result.Trim() : "the helper said nothing");
+        }
     }
 
-    public static string Dump(int pid)
+    /// <summary>The walk itself, in the helper process.</summary>
+    public static string Walk(int pid)
     {
         try
         {
@@ -63,5 +110,24 @@ internal static class StackDumper
         {
             return "stack traces unavailable: " + e.Message;
         }
+    }
+}
+
+/// <summary>The <see cref="ProcessRoles.StackDump"/> process: <c>unicornet</c> with the role set and a worker pid.</summary>
+public static class StackDumpEntry
+{
+    /// <summary>Prints the managed stacks of the process whose pid is the only argument.</summary>
+    public static int Run(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Length != 1 || !int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+        {
+            Console.Error.WriteLine("usage: UNICORNET_ROLE=stack-dump unicornet PID");
+            return 2;
+        }
+
+        Console.Out.Write(StackDumper.Walk(pid));
+        Console.Out.Flush();
+        return 0;
     }
 }
