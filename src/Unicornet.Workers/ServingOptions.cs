@@ -30,5 +30,8 @@ internal static class ServingOptions
         RootPath = c.Get<string?>("root_path") ?? "",
         SendFile = c["sendfile"] is not false,
         GracefulTimeoutSeconds = c.GracefulTimeout,
+
+        // Read after the worker decided its socket completions (WorkerProcess.InlineSocketCompletions).
+        AppsRunOnPollThread = c.WorkerClass == "async" && Unicornet.Platform.ChildRuntime.InlineSocketCompletions,
     };
 }

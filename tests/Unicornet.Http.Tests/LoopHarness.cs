@@ -29,6 +29,8 @@ internal sealed class LoopHarness : IAsyncDisposable
         _listener.Listen(128);
         Events = events ?? new RecordingEvents();
         Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
+        // As the worker sets it for the async class (whose socket completions run inline there).
+        options = options with { AppsRunOnPollThread = options.WorkerClass == "async" };
         _run = HttpServingLoops.Create(options, app, actual ?? Events).RunAsync([_listener], _graceful.Token, _immediate.Token);
     }
 

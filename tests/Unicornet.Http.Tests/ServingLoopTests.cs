@@ -148,6 +148,40 @@ public sealed class ServingLoopTests
     }
 
     [Fact]
+    public async Task Async_class_off_the_poll_threads_sends_a_flush_even_if_the_app_then_blocks()
+    {
+        // DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 is the documented way to run a blocking app on async: the
+        // worker then leaves AppsRunOnPollThread off, and a flush must not wait for the app to return.
+        using var release = new ManualResetEventSlim();
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        listener.Listen(16);
+        using var stop = new CancellationTokenSource();
+        HttpServingOptions options = LoopHarness.Options("async") with { AppsRunOnPollThread = false };
+        Task run = HttpServingLoops.Create(options, async ctx =>
+        {
+            await ctx.Response.WriteAsync("first");
+            release.Wait(TimeSpan.FromSeconds(20));
+            await ctx.Response.WriteAsync("second");
+        }, new RecordingEvents()).RunAsync([listener], stop.Token, CancellationToken.None);
+        try
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 10000 };
+            socket.Connect((System.Net.IPEndPoint)listener.LocalEndPoint!);
+            socket.Send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"u8.ToArray());
+            LoopHarness.ReadUntil(socket, s => s.Contains("first\r\n", StringComparison.Ordinal)).ShouldEndWith("first\r\n");
+            release.Set();
+            LoopHarness.ReadToClose(socket).ShouldBe("00000006\r\nsecond\r\n0\r\n\r\n");
+        }
+        finally
+        {
+            release.Set();
+            await stop.CancelAsync();
+            await run.WaitAsync(TimeSpan.FromSeconds(15));
+        }
+    }
+
+    [Fact]
     public async Task Held_flushes_and_an_app_resuming_elsewhere_keep_the_body_in_order()
     {
         // The app yields right after a held flush, so the loop's send of the held bytes races the app's

@@ -50,19 +50,14 @@ internal sealed class ConnectionSettings
     public bool DetectDisconnects { get; init; } = true;
 
     /// <summary>
-    /// Start that read ahead only once the app has returned without finishing (the async class, whose apps never
-    /// block): a request it completes synchronously cannot observe RequestAborted anyway. gthread apps may block
-    /// inside the call, so there the read is pending before the app runs.
+    /// The app runs on the poll thread and never blocks (<see cref="HttpServingOptions.AppsRunOnPollThread"/>, async
+    /// class only). Then the hang-up read ahead starts only once the app has returned without finishing (a request
+    /// it completes synchronously cannot observe RequestAborted anyway), and the app's flushes are held while it
+    /// runs synchronously, so a response it then finishes goes out in one send with its chunked terminator, as
+    /// Kestrel's output pipe coalesces it. Apps that may block (sync, gthread, or async with inline completions
+    /// off) get the read ahead before they run and every flush sent at once: a blocked app must not delay bytes.
     /// </summary>
-    public bool DetectDisconnectsAfterAppYields { get; init; }
-
-    /// <summary>
-    /// Hold back the app's flushes while it runs synchronously on the serving thread (the async class): a response
-    /// the app then finishes goes out in one send with its chunked terminator, as Kestrel's output pipe coalesces
-    /// it. An app that yields instead has its flushed bytes sent at once by the serving loop. The sync and gthread
-    /// classes do not hold flushes back: their apps may block after a flush, which must not delay the bytes.
-    /// </summary>
-    public bool CoalesceAppFlushes { get; init; }
+    public bool AppsRunOnPollThread { get; init; }
 
     /// <summary>Whether requests may take over the connection (IHttpUpgradeFeature, e.g. WebSockets): the async class only.</summary>
     public bool AllowUpgrade { get; init; }

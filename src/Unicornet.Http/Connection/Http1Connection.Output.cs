@@ -38,7 +38,7 @@ internal sealed partial class Http1Connection
     private ResponseBodyPipeWriter _responseWriter = null!;
     private RequestBodyStream _requestBodyStream = null!;
 
-    // Held-back flushes (ConnectionSettings.CoalesceAppFlushes). While the app runs synchronously on the serving
+    // Held-back flushes (ConnectionSettings.AppsRunOnPollThread). While the app runs synchronously on the serving
     // thread a flush only records how far the bytes are due (_flushMark). If the app then yields, the serving loop
     // sends those bytes while the app's continuation may already append after them; _outLock orders the two: it
     // guards the buffer swap, the offsets and _loopSend, and the app's own sends wait for the loop's to finish.

@@ -45,12 +45,12 @@ internal sealed partial class Http1Connection
                 }
 
                 bool watch = _body.IsComplete && _settings.DetectDisconnects;
-                if (watch && !_settings.DetectDisconnectsAfterAppYields)
+                if (watch && !_settings.AppsRunOnPollThread)
                 {
                     _input.StartBackgroundFill();
                 }
 
-                _holdFlushes = _settings.CoalesceAppFlushes;
+                _holdFlushes = _settings.AppsRunOnPollThread;
                 Task app = _settings.App(context);
                 if (_holdFlushes)
                 {

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
 using Unicornet.Http.Connection;
-using Unicornet.Platform;
 
 namespace Unicornet.Http.Serving;
 
@@ -21,9 +20,6 @@ internal sealed class ConnectionServingLoop : IHttpServingLoop
     private readonly bool _limitRequests;
     private readonly ConcurrentDictionary<Http1Connection, byte> _connections = new();
 
-    /// <summary>Socket continuations run inline on the poll thread (the worker sets this for the async class).</summary>
-    private static readonly bool s_inlineCompletions = ChildRuntime.InlineSocketCompletions;
-
     public ConnectionServingLoop(HttpServingOptions options, RequestDelegate app, IHttpServingEvents events, bool limitRequests)
     {
         _options = options;
@@ -41,8 +37,7 @@ internal sealed class ConnectionServingLoop : IHttpServingLoop
         var settings = new ConnectionSettings(_options, _app, _events, keepAlive: true, gate)
         {
             AllowUpgrade = !_limitRequests,
-            DetectDisconnectsAfterAppYields = !_limitRequests,
-            CoalesceAppFlushes = !_limitRequests,
+            AppsRunOnPollThread = !_limitRequests && _options.AppsRunOnPollThread,
         };
         using var stopAccepting = CancellationTokenSource.CreateLinkedTokenSource(graceful, immediate);
         settings.StopRequested = () =>
@@ -140,7 +135,7 @@ internal sealed class ConnectionServingLoop : IHttpServingLoop
 
             var connection = new Http1Connection(settings, socket);
             _connections.TryAdd(connection, 0);
-            if (s_inlineCompletions)
+            if (settings.AppsRunOnPollThread)
             {
                 // Every socket continuation already runs on its poll thread (the async class): a hop to the pool
                 // here would be the only one left per connection. The request of a connection whose first bytes

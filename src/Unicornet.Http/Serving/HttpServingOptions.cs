@@ -90,4 +90,13 @@ public sealed record HttpServingOptions
 
     /// <summary>The graceful_timeout in seconds, for draining in-flight connections on stop.</summary>
     public int GracefulTimeoutSeconds { get; init; } = 30;
+
+    /// <summary>
+    /// Requests run on the runtime's socket poll threads (the async class with inline socket completions, which
+    /// the worker turns on unless the operator set <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0</c> for an
+    /// app that blocks). Apps then never block, so the engine serves a new connection on the accepting thread,
+    /// reads ahead for a hang-up only once the app yields, and holds the app's flushes while it runs
+    /// synchronously. Ignored by the sync and gthread classes.
+    /// </summary>
+    public bool AppsRunOnPollThread { get; init; }
 }
