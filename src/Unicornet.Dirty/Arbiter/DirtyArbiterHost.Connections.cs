@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Sockets;
 using Unicornet.Dirty.Apps;
 using Unicornet.Dirty.Protocol;
@@ -126,9 +125,9 @@ internal sealed partial class DirtyArbiterHost
     }
 
     /// <summary>The ready workers holding the app a frame names, or null after answering the client with the reason.</summary>
-    private WorkerHandle[]? ReadyWorkersFor(ClientSession session, Frame frame, out string appName)
+    private WorkerHandle[]? ReadyWorkersFor(ClientSession session, Frame frame)
     {
-        appName = frame.Reader().ReadString();
+        string appName = frame.Reader().ReadString();
         if (_directory.Resolve(appName) is not { } spec || !_slots.TryGetValue(spec.Id, out AppSlot? slot))
         {
             session.Connection.Send(DirtyError.Frame(frame.RequestId, new DirtyError(ErrorKinds.AppNotFound, $"no dirty app is called '{appName}'", appName)));
@@ -151,19 +150,18 @@ internal sealed partial class DirtyArbiterHost
     /// </summary>
     private void AnswerRouteQuery(ClientSession session, Frame frame)
     {
-        if (ReadyWorkersFor(session, frame, out _) is not { } ready)
+        if (ReadyWorkersFor(session, frame) is not { } ready)
         {
             return;
         }
 
-        string directory = Path.GetDirectoryName(_workerSocketPath)!;
         var answer = new FrameBuilder(MessageType.Response, frame.RequestId, 64 + (ready.Length * 96));
         answer.WriteListHeader(ready.Length);
         foreach (WorkerHandle w in ready)
         {
             answer.WriteListHeader(2);
             answer.WriteInt64(w.Pid);
-            answer.WriteString(UnixSockets.WorkerCallSocket(directory, w.Pid));
+            answer.WriteString(UnixSockets.WorkerCallSocket(_socketDirectory, w.Pid));
         }
 
         session.Connection.Send(answer);
@@ -171,7 +169,7 @@ internal sealed partial class DirtyArbiterHost
 
     private void RouteRequest(ClientSession session, Frame frame)
     {
-        if (ReadyWorkersFor(session, frame, out _) is not { } ready)
+        if (ReadyWorkersFor(session, frame) is not { } ready)
         {
             return;
         }
@@ -355,8 +353,7 @@ internal sealed partial class DirtyArbiterHost
                     {
                         Finish(r);
                         r.Worker.Connection?.Send(MessageType.Cancel, r.InternalId, ReadOnlySpan<byte>.Empty);
-                        string seconds = (_timeoutTicks / Stopwatch.Frequency).ToString(CultureInfo.InvariantCulture);
-                        r.Client.Connection.Send(DirtyError.Frame(r.ClientId, new DirtyError(ErrorKinds.Timeout, $"the dirty call did not answer within dirty_timeout ({seconds}s)")));
+                        r.Client.Connection.Send(DirtyError.Frame(r.ClientId, DirtyError.CallTimedOut(_timeoutTicks)));
                         _log.Warning("Dirty call timed out on dirty worker {Pid}", r.Worker.Pid);
                     }
                 }

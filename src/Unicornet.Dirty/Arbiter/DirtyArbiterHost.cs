@@ -35,6 +35,7 @@ internal sealed partial class DirtyArbiterHost
     private readonly DirtyArbiterView _view;
     private readonly string _clientSocketPath;
     private readonly string _workerSocketPath;
+    private readonly string _socketDirectory;
     private readonly string? _pidFile;
     private readonly int _parentPid;
     private UnicornetConfig _config;
@@ -56,7 +57,8 @@ internal sealed partial class DirtyArbiterHost
         _config = config;
         _log = log;
         _clientSocketPath = clientSocketPath;
-        _workerSocketPath = Path.Combine(Path.GetDirectoryName(clientSocketPath)!, "workers-" + ProcessInfo.Pid.ToString(CultureInfo.InvariantCulture) + ".sock");
+        _socketDirectory = Path.GetDirectoryName(clientSocketPath)!;
+        _workerSocketPath = Path.Combine(_socketDirectory, "workers-" + ProcessInfo.Pid.ToString(CultureInfo.InvariantCulture) + ".sock");
         _pidFile = pidFile;
         _parentPid = ProcessInfo.ParentPid;
         _directory = AppDirectory.FromConfig(config);
@@ -310,7 +312,7 @@ internal sealed partial class DirtyArbiterHost
         w.Connection?.Dispose();
 
         // A worker killed outright leaves its call socket behind.
-        UnixSockets.TryDelete(UnixSockets.WorkerCallSocket(Path.GetDirectoryName(_workerSocketPath)!, w.Pid));
+        UnixSockets.TryDelete(UnixSockets.WorkerCallSocket(_socketDirectory, w.Pid));
         FailRoutes(w, $"dirty worker {w.Pid} exited (code {code}) before answering");
         if (w.Retiring)
         {

@@ -457,9 +457,7 @@ public sealed class DirtyClient : IDirtyClient
             try
             {
                 await socket.ConnectAsync(new UnixDomainSocketEndPoint(_socketPath), cancellationToken).ConfigureAwait(false);
-                var connection = new FrameConnection(socket);
-                _ = ReadLoopAsync(connection, null, connection.ReadAsync(CancellationToken.None));
-                return connection;
+                return StartReading(socket, null);
             }
             catch (SocketException e)
             {
@@ -474,6 +472,14 @@ public sealed class DirtyClient : IDirtyClient
                 await Task.Delay(s_connectRetryDelay, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>A connected socket to the arbiter (<paramref name="endpoint"/> null) or a worker, with its reply reader started.</summary>
+    private FrameConnection StartReading(Socket socket, WorkerEndpoint? endpoint)
+    {
+        var connection = new FrameConnection(socket);
+        _ = ReadLoopAsync(connection, endpoint, connection.ReadAsync(CancellationToken.None));
+        return connection;
     }
 
     /// <summary>
@@ -647,9 +653,7 @@ public sealed class DirtyClient : IDirtyClient
                     return null;
                 }
 
-                var connection = new FrameConnection(socket);
-                _ = owner.ReadLoopAsync(connection, this, connection.ReadAsync(CancellationToken.None));
-                return connection;
+                return owner.StartReading(socket, this);
             });
         }
 

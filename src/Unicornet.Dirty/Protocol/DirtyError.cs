@@ -20,6 +20,11 @@ internal sealed record DirtyError(string Kind, string Message, string? App = nul
         Optional(frame, "stack", RemoteStack);
     }
 
+    /// <summary>The answer to a call that ran past <c>dirty_timeout</c>, whichever process enforced it.</summary>
+    public static DirtyError CallTimedOut(long timeoutTicks) => new(
+        ErrorKinds.Timeout,
+        $"the dirty call did not answer within dirty_timeout ({(timeoutTicks / System.Diagnostics.Stopwatch.Frequency).ToString(System.Globalization.CultureInfo.InvariantCulture)}s)");
+
     public static FrameBuilder Frame(ulong requestId, DirtyError error)
     {
         var frame = new FrameBuilder(MessageType.Error, requestId);

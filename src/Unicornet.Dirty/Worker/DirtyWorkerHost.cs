@@ -69,15 +69,19 @@ internal sealed class DirtyWorkerHost
     /// <summary>One call being served: where its answer goes, its cancellation and, for a direct call, its deadline.</summary>
     private sealed class Call
     {
+        private readonly long _timeoutTicks;
         private int _finished;
         private long _deadline;
 
-        public Call(FrameConnection origin, Frame frame, CancellationTokenSource cancel, long deadline)
+        /// <param name="timeoutTicks">dirty_timeout for a direct call; long.MaxValue when the arbiter enforces it (relayed calls) or there is none.</param>
+        public Call(FrameConnection origin, Frame frame, CancellationTokenSource cancel, long timeoutTicks)
         {
             Origin = origin;
             Frame = frame;
             Cancel = cancel;
-            _deadline = deadline;
+            _timeoutTicks = timeoutTicks;
+            _deadline = long.MaxValue;
+            Extend();
         }
 
         public FrameConnection Origin { get; }
@@ -90,11 +94,12 @@ internal sealed class DirtyWorkerHost
 
         public bool IsFinished => Volatile.Read(ref _finished) != 0;
 
-        public void Extend(long ticks)
+        /// <summary>Starts the deadline again (at dispatch, and for each stream item).</summary>
+        public void Extend()
         {
-            if (ticks != long.MaxValue)
+            if (_timeoutTicks != long.MaxValue)
             {
-                Volatile.Write(ref _deadline, System.Diagnostics.Stopwatch.GetTimestamp() + ticks);
+                Volatile.Write(ref _deadline, System.Diagnostics.Stopwatch.GetTimestamp() + _timeoutTicks);
             }
         }
 
@@ -339,17 +344,8 @@ internal sealed class DirtyWorkerHost
                 {
                     if (call.Deadline < now && call.TryFinish())
                     {
-                        try
-                        {
-                            call.Cancel.Cancel();
-                        }
-                        catch (ObjectDisposedException)
-                        {
-                            // it finished just now; its answer was refused by TryFinish
-                        }
-
-                        string seconds = (_timeoutTicks / System.Diagnostics.Stopwatch.Frequency).ToString(CultureInfo.InvariantCulture);
-                        call.Origin.Send(DirtyError.Frame(call.Frame.RequestId, new DirtyError(ErrorKinds.Timeout, $"the dirty call did not answer within dirty_timeout ({seconds}s)")));
+                        TryCancel(call);
+                        call.Origin.Send(DirtyError.Frame(call.Frame.RequestId, DirtyError.CallTimedOut(_timeoutTicks)));
                         _log.Warning("Dirty call timed out on dirty worker {Pid}", ProcessInfo.Pid);
                     }
                 }
@@ -475,7 +471,7 @@ internal sealed class DirtyWorkerHost
                             source,
                             frame,
                             CancellationTokenSource.CreateLinkedTokenSource(_abort.Token),
-                            arbiter || _timeoutTicks == long.MaxValue ? long.MaxValue : System.Diagnostics.Stopwatch.GetTimestamp() + _timeoutTicks);
+                            arbiter ? long.MaxValue : _timeoutTicks);
                         _inFlight[(source, frame.RequestId)] = call;
                         lock (_dispatch)
                         {
@@ -650,7 +646,7 @@ internal sealed class DirtyWorkerHost
 
                 var chunk = new FrameBuilder(MessageType.Chunk, id);
                 Encode(chunk, item);
-                call.Extend(call.Origin == _connection ? long.MaxValue : _timeoutTicks);
+                call.Extend();
                 call.Origin.Send(chunk);
             }
 
@@ -689,5 +685,4 @@ internal sealed class DirtyWorkerHost
             throw;
         }
     }
-
 }
