@@ -20,9 +20,9 @@ public static class ConfigWarnings
             }
         }
 
-        if (config.Get<string>("worker_class") == "sync" && config.Threads > 1)
+        if (config.Get<string>("worker_class") == "sync" && config.Options.Worker.Threads > 1)
         {
-            warnings.Add($"worker_class 'sync' with threads = {config.Threads} runs as 'gthread' (as in gunicorn)");
+            warnings.Add($"worker_class 'sync' with threads = {config.Options.Worker.Threads} runs as 'gthread' (as in gunicorn)");
         }
 
         return warnings;

@@ -1,3 +1,4 @@
+using Unicornet.Config.Options;
 using Unicornet.Logging;
 using Unicornet.Logging.Metrics;
 
@@ -10,12 +11,13 @@ public static class LoggingSetup
     public static LogOptions Options(UnicornetConfig config, string role, StatsdClient? statsd = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return new LogOptions(config.ErrorLog, config.LogLevel, config.Get<bool>("log_json"), config.Get<bool>("capture_output") && role != "dirty-arbiter", role)
+        LoggingOptions o = config.Options.Logging;
+        return new LogOptions(o.ErrorLog, o.LogLevelName, o.LogJson, o.CaptureOutput && role != "dirty-arbiter", role)
         {
-            Syslog = config.Get<bool>("syslog"),
-            SyslogAddress = config.Get<string?>("syslog_addr") ?? "udp://localhost:514",
-            SyslogFacility = config.Get<string?>("syslog_facility") ?? "user",
-            SyslogPrefix = config.Get<string?>("syslog_prefix"),
+            Syslog = o.Syslog,
+            SyslogAddress = o.SyslogAddress,
+            SyslogFacility = o.SyslogFacility,
+            SyslogPrefix = o.SyslogPrefix,
             Statsd = statsd,
         };
     }
@@ -24,14 +26,15 @@ public static class LoggingSetup
     public static StatsdClient? Statsd(UnicornetConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        if (config.Get<string?>("statsd_host") is not { Length: > 0 } host)
+        MetricsOptions o = config.Options.Metrics;
+        if (o.StatsdHost is not { } host)
         {
             return null;
         }
 
         try
         {
-            return new StatsdClient(host, config.Get<string?>("statsd_prefix"), config.Get<string?>("dogstatsd_tags"));
+            return new StatsdClient(host, o.StatsdPrefix, o.DogstatsdTags);
         }
         catch (Exception e) when (e is System.Net.Sockets.SocketException or FormatException)
         {
@@ -41,6 +44,5 @@ public static class LoggingSetup
     }
 
     /// <summary>True when requests are access-logged: an access log file, or syslog unless redirected away.</summary>
-    public static bool AccessLogEnabled(UnicornetConfig config) =>
-        config.AccessLog is not null || (config.Get<bool>("syslog") && !config.Get<bool>("disable_redirect_access_to_syslog"));
+    public static bool AccessLogEnabled(UnicornetConfig config) => config.Options.Logging.AccessLogEnabled;
 }

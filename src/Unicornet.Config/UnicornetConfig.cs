@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Unicornet.Config.Hooks;
+using Unicornet.Config.Options;
 using Unicornet.Config.Script;
 using Unicornet.Config.Settings;
 
@@ -41,7 +42,20 @@ public sealed partial class UnicornetConfig : ISettings
         AppModule = appModule;
         Script = script;
         Hooks = hooks;
+        Options = OptionsBinder.Bind(this);
     }
+
+    private UnicornetConfig(UnicornetConfig source, HookSet hooks)
+    {
+        _values = source._values;
+        AppModule = source.AppModule;
+        Script = source.Script;
+        Hooks = hooks;
+        Options = source.Options;
+    }
+
+    /// <summary>The settings as typed options, bound once when this config was made.</summary>
+    public UnicornetOptions Options { get; }
 
     /// <summary>The app reference to serve: the positional APP_MODULE, else <c>wsgi_app</c>.</summary>
     public string? AppModule { get; }
@@ -80,5 +94,13 @@ public sealed partial class UnicornetConfig : ISettings
     };
 
     /// <summary>A copy with a different hook set (workers rebind hooks in their own process).</summary>
-    public UnicornetConfig WithHooks(HookSet hooks) => new(_values, AppModule, Script, hooks);
+    public UnicornetConfig WithHooks(HookSet hooks) => new(this, hooks);
+
+    /// <summary>Every setting at its registry default, read with an empty environment.</summary>
+    internal static UnicornetConfig FromDefaults()
+    {
+        var noEnvironment = new Dictionary<string, string>();
+        var values = SettingsRegistry.All.ToDictionary(d => d.Name, d => new ResolvedSetting(SettingValues.Normalize(d, d.Default(noEnvironment)), SettingOrigin.Default));
+        return new UnicornetConfig(values, null, null, HookSet.Empty);
+    }
 }

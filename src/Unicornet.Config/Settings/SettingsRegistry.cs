@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Unicornet.Config.Options;
 using static Unicornet.Config.Settings.SettingType;
 
 namespace Unicornet.Config.Settings;
@@ -106,7 +107,7 @@ public static partial class SettingsRegistry
             flags: ["-w", "--workers"], meta: "INT", validate: Validators.Min(1), defaultText: "1",
             fromEnv: env => Env(env, "WEB_CONCURRENCY") is { } wc ? SettingValues.ParseInt(wc) : 1, envVars: ["WEB_CONCURRENCY"]),
         D("worker_class", SecWorkers, Text, "sync", "The worker class: `sync` (one connection at a time, no keep-alive), `gthread` (a pool of `threads` per worker), `async` (fully non-blocking) or `kestrel` (Kestrel on the inherited sockets: HTTP/2, TLS). gunicorn's `asgi`, `gevent` and `uvicorn` map to `async`. `sync` with `threads > 1` becomes `gthread`, as in gunicorn.",
-            flags: ["-k", "--worker-class"], meta: "STRING", validate: Validators.WorkerClass),
+            flags: ["-k", "--worker-class"], meta: "STRING", validate: SettingChoices.ValidateWorkerClass),
         D("threads", SecWorkers, Int, 1, "Request threads per `gthread` worker.",
             flags: ["--threads"], meta: "INT", validate: Validators.Min(1)),
         D("worker_connections", SecWorkers, Int, 1000, "The most simultaneous connections one `gthread`, `async` or `kestrel` worker holds; it stops accepting above it.",
@@ -142,7 +143,7 @@ public static partial class SettingsRegistry
         D("reload", SecDebugging, Bool, false, "Restart workers when app files change (development only).",
             flags: ["--reload"], cli: CliKind.SetTrue),
         D("reload_engine", SecDebugging, Text, "auto", "How file changes are noticed: `auto` or `inotify` (FileSystemWatcher) or `poll`.",
-            flags: ["--reload-engine"], meta: "STRING", validate: Validators.Choice("auto", "poll", "inotify")),
+            flags: ["--reload-engine"], meta: "STRING", validate: SettingChoices.ReloadEngine.Validate),
         D("reload_extra_files", SecDebugging, Strings, new StringList(), "More files to watch with `reload`, repeatable. Entries with `*`, `?` or `[` are globs (`**` recursive) expanded again at every check.",
             flags: ["--reload-extra-file"], cli: CliKind.Append, meta: "FILES"),
         D("spew", SecDebugging, Bool, false, "gunicorn's line-by-line trace.",
@@ -191,11 +192,11 @@ public static partial class SettingsRegistry
         D("paste", SecMechanics, Text, null, "gunicorn's PasteDeploy config.",
             flags: ["--paste", "--paster"], meta: "STRING", na: "PasteDeploy is a Python library"),
         D("proxy_protocol", SecMechanics, Text, "off", "Accept a PROXY protocol header before the first request: `off`, `v1`, `v2` or `auto`. The bare flag means `auto`.",
-            flags: ["--proxy-protocol"], cli: CliKind.OptionalValue, meta: "MODE", validate: Validators.ProxyProtocol, flagOnly: "auto"),
+            flags: ["--proxy-protocol"], cli: CliKind.OptionalValue, meta: "MODE", validate: SettingChoices.ProxyProtocol.Validate, flagOnly: "auto"),
         D("proxy_allow_ips", SecMechanics, Strings, new StringList(["127.0.0.1", "::1"]), "Peers allowed to send a PROXY header (IPs, CIDR networks or `*`).",
             flags: ["--proxy-allow-from"], meta: "STRING", validate: Validators.IpList, comma: true),
         D("protocol", SecMechanics, Text, "http", "The wire protocol: `http`.",
-            flags: ["--protocol"], meta: "STRING", validate: Validators.Choice("http", "uwsgi")),
+            flags: ["--protocol"], meta: "STRING", validate: SettingChoices.Protocol.Validate),
         D("uwsgi_allow_ips", SecMechanics, Strings, new StringList(["127.0.0.1", "::1"]), "Peers allowed to speak the uWSGI protocol.",
             flags: ["--uwsgi-allow-from"], meta: "STRING", validate: Validators.IpList, comma: true),
         D("raw_paste_global_conf", SecMechanics, Strings, new StringList(), "gunicorn's PasteDeploy globals.",
@@ -213,7 +214,7 @@ public static partial class SettingsRegistry
         D("forwarder_headers", SecMechanics, Strings, new StringList(["SCRIPT_NAME", "PATH_INFO"]), "Header names with underscores that a trusted proxy may set (`*` for any).",
             flags: ["--forwarder-headers"], meta: "STRING", comma: true),
         D("header_map", SecMechanics, Text, "drop", "What to do with header names that contain `_`: `drop` them, `refuse` the request (400), or keep them (`dangerous`).",
-            flags: ["--header-map"], meta: "STRING", validate: Validators.Choice("drop", "refuse", "dangerous")),
+            flags: ["--header-map"], meta: "STRING", validate: SettingChoices.HeaderMap.Validate),
         D("root_path", SecMechanics, Text, "", "The path prefix the app is mounted under; it becomes HttpRequest.PathBase.",
             flags: ["--root-path"], meta: "STRING", defaultText: "''"),
 
@@ -227,7 +228,7 @@ public static partial class SettingsRegistry
         D("errorlog", SecLogging, Text, "-", "The error log file, `-` for stderr.",
             flags: ["--error-logfile", "--log-file"], meta: "FILE"),
         D("loglevel", SecLogging, Text, "info", "The error log's level: debug, info, warning, error or critical.",
-            flags: ["--log-level"], meta: "LEVEL", validate: Validators.Loglevel),
+            flags: ["--log-level"], meta: "LEVEL", validate: SettingChoices.LogLevel.Validate),
         D("capture_output", SecLogging, Bool, false, "Send the app's stdout and stderr to the error log file.",
             flags: ["--capture-output"], cli: CliKind.SetTrue),
         D("logger_class", SecLogging, Text, "unicornet.logging", "gunicorn's logger class.",
@@ -284,7 +285,7 @@ public static partial class SettingsRegistry
         D("http_protocols", SecHttp2, Strings, new StringList(["h1"]), "Protocols in order of preference: `h1`, `h2`. HTTP/2 needs the `kestrel` worker class; over TLS it is negotiated with ALPN.",
             flags: ["--http-protocols"], meta: "STRING", validate: Validators.HttpProtocols, comma: true),
         D("http2_cleartext", SecHttp2, Text, "off", "HTTP/2 without TLS: `off` or `prior-knowledge` (h2c); `upgrade` and `both` are accepted as in gunicorn.",
-            flags: ["--http2-cleartext"], meta: "MODE", validate: Validators.Http2Cleartext),
+            flags: ["--http2-cleartext"], meta: "MODE", validate: SettingChoices.Http2Cleartext.Validate),
         D("http2_max_concurrent_streams", SecHttp2, Int, 100, "SETTINGS_MAX_CONCURRENT_STREAMS.",
             flags: ["--http2-max-concurrent-streams"], meta: "INT", validate: Validators.Min(1)),
         D("http2_initial_window_size", SecHttp2, Int, 65535, "The initial flow-control window in bytes.",

@@ -104,30 +104,6 @@ internal static class Validators
         return list;
     }
 
-    public static object? Http2Cleartext(object? v)
-    {
-        string s = ((string?)v ?? "off").ToLowerInvariant();
-        return s switch
-        {
-            "true" or "1" => "prior-knowledge",
-            "false" or "0" => "off",
-            "off" or "prior-knowledge" or "upgrade" or "both" => s,
-            _ => throw new SettingValueException($"must be off, prior-knowledge, upgrade or both, got '{v}'"),
-        };
-    }
-
-    public static object? ProxyProtocol(object? v)
-    {
-        string s = ((string?)v ?? "off").ToLowerInvariant();
-        return s switch
-        {
-            "true" or "1" => "auto",
-            "false" or "0" or "none" => "off",
-            "off" or "v1" or "v2" or "auto" => s,
-            _ => throw new SettingValueException($"must be off, v1, v2 or auto, got '{v}'"),
-        };
-    }
-
     public static object? LimitRequestLine(object? v)
     {
         // 0 keeps its meaning "no limit"; negative values and values past the hard cap become the cap.
@@ -148,28 +124,11 @@ internal static class Validators
         return i <= 0 ? 8190 : i;
     }
 
-    public static object? WorkerClass(object? v)
-    {
-        string s = ((string?)v ?? "sync").Trim();
-        string lower = s.ToLowerInvariant();
-        return lower switch
-        {
-            "sync" or "gthread" or "async" or "kestrel" => lower,
-            "asgi" or "gevent" or "uvicorn" => "async",
-            _ when s.Contains(':', StringComparison.Ordinal) || s.Contains('.', StringComparison.Ordinal) =>
-                throw new SettingValueException($"'{s}': custom worker classes are not supported; use sync, gthread, async or kestrel"),
-            _ => throw new SettingValueException($"'{s}' is not a worker class (sync, gthread, async, kestrel)"),
-        };
-    }
-
     public static object? CertReqs(object? v)
     {
         int i = (int)v!;
         return i is >= 0 and <= 2 ? i : throw new SettingValueException($"must be 0 (none), 1 (optional) or 2 (required), got {i}");
     }
-
-    public static object? Loglevel(object? v) =>
-        Choice("debug", "info", "warning", "error", "critical")(v);
 
     public static object? Octal(object? v)
     {
