@@ -23,7 +23,7 @@ internal sealed partial class Master : IControlHandler
     private void StartControlServer()
     {
         _controlQueue ??= new MainLoopDispatcher(() => _events.Writer.TryWrite(new MasterEvent(EventKind.Control)));
-        if (_controlServer is not null || ControlServerOptions.FromSettings(_config, _pid) is not { } options)
+        if (_controlServer is not null || (_config.Options.Control is { Disabled: false } control ? ControlServerOptions.ForInstance(control.SocketPath, control.Mode, _pid) : null) is not { } options)
         {
             return;
         }

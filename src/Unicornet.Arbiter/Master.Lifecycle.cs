@@ -36,7 +36,7 @@ internal sealed partial class Master
             Retire(w, signal);
         }
 
-        long deadline = Environment.TickCount64 + (_config.GracefulTimeout * 1000L);
+        long deadline = Environment.TickCount64 + (_config.Options.Worker.GracefulTimeout * 1000L);
         while (_workers.Count > 0 && Environment.TickCount64 < deadline)
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
@@ -88,7 +88,7 @@ internal sealed partial class Master
 
         try
         {
-            dirtyStop?.Wait(TimeSpan.FromSeconds(_config.Get<int>("dirty_graceful_timeout") + 5));
+            dirtyStop?.Wait(TimeSpan.FromSeconds(_config.Options.Dirty.GracefulTimeout + 5));
         }
         catch (AggregateException e)
         {
@@ -169,7 +169,7 @@ internal sealed partial class Master
         _listeners = listeners;
         if (_log.Reconfigure(LogOptionsFor(next)))
         {
-            _log.Info("Error log reconfigured: {ErrorLog} at level {Level}", next.ErrorLog, next.LogLevel);
+            _log.Info("Error log reconfigured: {ErrorLog} at level {Level}", next.Options.Logging.ErrorLog, next.Options.Logging.LogLevelName);
         }
 
         ApplyProcessSettings(next);
@@ -183,8 +183,8 @@ internal sealed partial class Master
         next.Hooks.Invoke(HookNames.OnReload, _view);
         _pidfile?.Write(_pid);
         int old = _target;
-        _target = next.Workers;
-        _log.Info("Reloading: generation {Generation}, {Workers} worker(s) of class {Class}", _generation, _target, next.WorkerClass);
+        _target = next.Options.Worker.Workers;
+        _log.Info("Reloading: generation {Generation}, {Workers} worker(s) of class {Class}", _generation, _target, next.Options.Worker.WorkerClassName);
         next.Hooks.Invoke(HookNames.NworkersChanged, _view, _target, old);
         WatchFilesInit();
     }
@@ -249,7 +249,7 @@ internal sealed partial class Master
         _upgradeParent = null;
         Environment.SetEnvironmentVariable(UpgradePidVariable, null);
         _originalEnv.Remove(UpgradePidVariable);
-        if (_pidfile is not null && _config.Get<string?>("pidfile") is { } path)
+        if (_pidfile is not null && _config.Options.Arbiter.Pidfile is { } path)
         {
             _pidfile.Rename(path, _pid);
         }
@@ -283,19 +283,15 @@ internal sealed partial class Master
 
     private static void ApplyProcessSettings(UnicornetConfig config)
     {
-        if (config.Get<string?>("chdir") is { Length: > 0 } dir)
+        if (config.Options.Worker.Chdir is { } dir)
         {
             Directory.SetCurrentDirectory(dir);
         }
 
-        ProcessInfo.SetUmask(config.Get<int>("umask"));
-        foreach (string pair in config.Get<StringList>("raw_env"))
+        ProcessInfo.SetUmask(config.Options.Worker.Umask);
+        foreach ((string name, string value) in config.Options.Worker.Environment)
         {
-            int eq = pair.IndexOf('=', StringComparison.Ordinal);
-            if (eq > 0)
-            {
-                Environment.SetEnvironmentVariable(pair[..eq], pair[(eq + 1)..]);
-            }
+            Environment.SetEnvironmentVariable(name, value);
         }
     }
 
@@ -318,11 +314,11 @@ internal sealed partial class Master
     /// </summary>
     private bool PreloadCheck()
     {
-        var worker = new WorkerHandle(0, _generation, new WorkerView(0, _pid, () => _config, _log, _config.WorkerClass), HeartbeatFile.Create(Path.Combine(_runDir, "hb-preload")));
+        var worker = new WorkerHandle(0, _generation, new WorkerView(0, _pid, () => _config, _log, _config.Options.Worker.WorkerClassName), HeartbeatFile.Create(Path.Combine(_runDir, "hb-preload")));
         try
         {
             using Process p = WorkerSpawner.Start(worker, SnapshotPath(_generation), "", _pid, checkApp: "1");
-            if (!p.WaitForExit(Math.Max(10, _config.Get<int>("boot_timeout")) * 1000))
+            if (!p.WaitForExit(Math.Max(10, _config.Options.Arbiter.BootTimeout) * 1000))
             {
                 p.Kill();
                 _log.Error("preload_app: the app did not load within boot_timeout");
@@ -347,7 +343,7 @@ internal sealed partial class Master
     private void WatchFilesInit()
     {
         _watched.Clear();
-        if (!_config.Get<bool>("reload"))
+        if (!_config.Options.Arbiter.Reload)
         {
             return;
         }
@@ -406,7 +402,7 @@ internal sealed partial class Master
             }
         }
 
-        foreach (string pattern in _config.Get<StringList>("reload_extra_files"))
+        foreach (string pattern in _config.Options.Arbiter.ReloadExtraFiles)
         {
             if (pattern.IndexOfAny(['*', '?', '[']) < 0)
             {

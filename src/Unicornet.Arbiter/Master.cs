@@ -69,13 +69,13 @@ internal sealed partial class Master
 
     private readonly record struct MasterEvent(EventKind Kind, int Signal = 0, WorkerHandle? Worker = null);
 
-    private string ProcName => _config.ProcName + (_upgradeParent is null ? "" : ".2");
+    private string ProcName => _config.Options.Arbiter.ProcName + (_upgradeParent is null ? "" : ".2");
 
     private bool Daemonized => Environment.GetEnvironmentVariable(DaemonizedVariable) == "1";
 
     public int Run()
     {
-        if (_config.Get<bool>("daemon") && !Daemonized && Environment.GetEnvironmentVariable(UpgradePidVariable) is null)
+        if (_config.Options.Arbiter.Daemon && !Daemonized && Environment.GetEnvironmentVariable(UpgradePidVariable) is null)
         {
             return Daemonize();
         }
@@ -101,7 +101,7 @@ internal sealed partial class Master
     private int RunLogged()
     {
         _config.Hooks.UseLog(_log);
-        _view = new ArbiterView(_pid, () => _config, _log, () => _target, () => _workers.Select(w => (Worker)w.View).ToArray(), _config.AppModule, _config.ProcName);
+        _view = new ArbiterView(_pid, () => _config, _log, () => _target, () => _workers.Select(w => (Worker)w.View).ToArray(), _config.AppModule, _config.Options.Arbiter.ProcName);
         if (int.TryParse(Environment.GetEnvironmentVariable(UpgradePidVariable), NumberStyles.None, CultureInfo.InvariantCulture, out int parent) && parent == ProcessInfo.ParentPid)
         {
             _upgradeParent = parent;
@@ -111,7 +111,7 @@ internal sealed partial class Master
         Environment.SetEnvironmentVariable(UpgradeFdsVariable, null);
 
         _log.Info("Starting unicornet {Version}", typeof(Master).Assembly.GetName().Version?.ToString(3) ?? "0");
-        if (_config.Get<string?>("pidfile") is { } pidPath)
+        if (_config.Options.Arbiter.Pidfile is { } pidPath)
         {
             _pidfile = new PidFile(_upgradeParent is null ? pidPath : pidPath + ".2");
             try
@@ -155,10 +155,10 @@ internal sealed partial class Master
             }
         }
 
-        _runDir = Path.Combine(_config.Get<string?>("worker_tmp_dir") ?? Path.GetTempPath(), $"unicornet-{_pid}-{Guid.NewGuid():N}"[..32]);
+        _runDir = Path.Combine(_config.Options.Arbiter.WorkerTmpDir ?? Path.GetTempPath(), $"unicornet-{_pid}-{Guid.NewGuid():N}"[..32]);
         Directory.CreateDirectory(_runDir);
         WriteSnapshot(_config, _generation);
-        _log.Info("Using worker: {WorkerClass}", _config.WorkerClass);
+        _log.Info("Using worker: {WorkerClass}", _config.Options.Worker.WorkerClassName);
 
         if (DirtyArbiterSupervisor.IsEnabled(_config))
         {
@@ -168,7 +168,7 @@ internal sealed partial class Master
             _dirty.Start();
         }
 
-        if (_config.Get<bool>("preload_app") && !PreloadCheck())
+        if (_config.Options.Arbiter.PreloadApp && !PreloadCheck())
         {
             return Halt(4, "preload failed");
         }
@@ -183,7 +183,7 @@ internal sealed partial class Master
         }
 
         SystemdNotify.Send("READY=1\nSTATUS=serving\nMAINPID=" + _pid.ToString(CultureInfo.InvariantCulture));
-        _target = _config.Workers;
+        _target = _config.Options.Worker.Workers;
         _config.Hooks.Invoke(HookNames.NworkersChanged, _view, _target, null);
         WatchFilesInit();
         StartControlServer();
@@ -280,7 +280,7 @@ internal sealed partial class Master
                 Reexec();
                 return null;
             case Signals.SIGWINCH:
-                if (Daemonized || _config.Get<bool>("daemon"))
+                if (Daemonized || _config.Options.Arbiter.Daemon)
                 {
                     _log.Info("graceful stop of workers");
                     SetTarget(0);
@@ -351,7 +351,7 @@ internal sealed partial class Master
     {
         UnicornetConfig config = _generations[_generation];
         int age = ++_age;
-        var view = new WorkerView(age, _pid, () => config, _log, config.WorkerClass);
+        var view = new WorkerView(age, _pid, () => config, _log, config.Options.Worker.WorkerClassName);
         HeartbeatFile heartbeat;
         try
         {
@@ -465,9 +465,9 @@ internal sealed partial class Master
     private void Tick()
     {
         long now = Environment.TickCount64;
-        int timeout = _config.Timeout;
-        int graceful = _config.GracefulTimeout;
-        int bootTimeout = _config.Get<int>("boot_timeout");
+        int timeout = _config.Options.Worker.Timeout;
+        int graceful = _config.Options.Worker.GracefulTimeout;
+        int bootTimeout = _config.Options.Arbiter.BootTimeout;
         foreach (WorkerHandle w in _workers.ToList())
         {
             if (w.Exited)
@@ -526,7 +526,7 @@ internal sealed partial class Master
         }
 
         _statsd?.Gauge("unicornet.workers", _workers.Count(w => !w.Exited));
-        if (_statsd is not null && _config.Get<bool>("enable_backlog_metric"))
+        if (_statsd is not null && _config.Options.Metrics.EnableBacklogMetric)
         {
             _backlog ??= new Unicornet.Logging.Metrics.BacklogProbe(_listeners.Select(l => l.Fd));
             if (_backlog.Read() is int queued)
@@ -558,13 +558,13 @@ internal sealed partial class Master
 
     private void CheckMemory()
     {
-        int maxMiB = _config.Get<int>("max_worker_memory");
+        int maxMiB = _config.Options.Arbiter.MaxWorkerMemoryMiB;
         if (maxMiB <= 0)
         {
             return;
         }
 
-        int minAge = _config.Get<int>("max_worker_memory_min_age");
+        int minAge = _config.Options.Arbiter.MaxWorkerMemoryMinAge;
         foreach (WorkerHandle w in _workers.Where(w => !w.Exited && w.SignalledAt == 0 && w.AbortedAt == 0 && w.Ready && w.AgeSeconds >= minAge).ToList())
         {
             if (ProcessInfo.ResidentBytes(w.Pid) is long rss && rss > maxMiB * 1024L * 1024L)

@@ -54,12 +54,12 @@ internal static class MasterCommand
             Console.Error.WriteLine("warning: " + warning);
         }
 
-        if (config.Get<bool>("print_config"))
+        if (config.Options.Arbiter.PrintConfig)
         {
             Console.Out.Write(ConfigPrinter.Render(config));
         }
 
-        if (config.Get<bool>("check_config") || config.Get<bool>("print_config"))
+        if (config.Options.Arbiter.CheckConfig || config.Options.Arbiter.PrintConfig)
         {
             return CheckApp(config);
         }
@@ -80,9 +80,8 @@ internal static class MasterCommand
 
         try
         {
-            string? pythonpath = config.Get<string?>("pythonpath");
-            IReadOnlyList<string>? searchPath = pythonpath?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            LoadedApp app = AppLoader.Load(config.AppModule, config.Get<string?>("chdir"), searchPath);
+            IReadOnlyList<string> searchPath = config.Options.Worker.PythonPath;
+            LoadedApp app = AppLoader.Load(config.AppModule, config.Options.Worker.Chdir, searchPath);
             app.Dispose?.Invoke().GetAwaiter().GetResult();
             return 0;
         }

@@ -32,9 +32,9 @@ internal sealed class RequestLog
             return null;
         }
 
-        var formatter = new AccessLogFormatter(config.Get<string?>("access_log_format"), config.Get<bool>("access_log_json"));
-        AccessLogSink? sink = config.AccessLog is { } path ? new AccessLogSink(path) : null;
-        SyslogWriter? syslog = config.Get<bool>("disable_redirect_access_to_syslog") ? null : log.SyslogWriter;
+        var formatter = new AccessLogFormatter(config.Options.Logging.AccessLogFormat, config.Options.Logging.AccessLogJson);
+        AccessLogSink? sink = config.Options.Logging.AccessLog is { } path ? new AccessLogSink(path) : null;
+        SyslogWriter? syslog = config.Options.Logging.DisableRedirectAccessToSyslog ? null : log.SyslogWriter;
         return new RequestLog(formatter, sink, syslog);
     }
 

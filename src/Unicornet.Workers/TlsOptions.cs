@@ -14,7 +14,7 @@ internal static class TlsOptions
 {
     public static SslServerAuthenticationOptions? From(UnicornetConfig config, HookSet hooks, ILog log)
     {
-        string? certFile = config.Get<string?>("certfile");
+        string? certFile = config.Options.Ssl.CertFile;
         if (string.IsNullOrEmpty(certFile))
         {
             return null;
@@ -25,12 +25,12 @@ internal static class TlsOptions
 
     private static SslServerAuthenticationOptions Default(UnicornetConfig config, ILog log)
     {
-        string certFile = config.Get<string?>("certfile")!;
-        string? keyFile = config.Get<string?>("keyfile");
+        string certFile = config.Options.Ssl.CertFile!;
+        string? keyFile = config.Options.Ssl.KeyFile;
         X509Certificate2 certificate = X509Certificate2.CreateFromPemFile(certFile, keyFile);
-        int certReqs = config.Get<int>("cert_reqs");
+        int certReqs = (int)config.Options.Ssl.CertReqs;
         X509Certificate2Collection? trusted = null;
-        if (config.Get<string?>("ca_certs") is { Length: > 0 } caFile)
+        if (config.Options.Ssl.CaCerts is { Length: > 0 } caFile)
         {
             trusted = [];
             trusted.ImportFromPemFile(caFile);
@@ -44,7 +44,7 @@ internal static class TlsOptions
             RemoteCertificateValidationCallback = (_, cert, chain, errors) => ValidateClient(certReqs, trusted, cert, errors),
         };
 
-        if (config.Get<string?>("ciphers") is { Length: > 0 } ciphers)
+        if (config.Options.Ssl.Ciphers is { Length: > 0 } ciphers)
         {
             var suites = new List<TlsCipherSuite>();
             foreach (string name in ciphers.Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Http;
 using Unicornet.Config;
 using Unicornet.Config.Hooks;
+using Unicornet.Config.Options;
 using Unicornet.Config.Script;
 using Unicornet.Hosting.AppLoading;
 using Unicornet.Http.Serving;
@@ -36,8 +37,8 @@ internal sealed class WorkerProcess
         Heartbeat = heartbeat;
         _masterPid = masterPid;
         Hooks = config.Hooks;
-        View = new WorkerView(age, masterPid, () => Config, log, config.WorkerClass, Beat) { ProcessId = ProcessInfo.Pid };
-        Server = new ArbiterView(masterPid, () => Config, log, () => Config.Workers, () => [], config.AppModule, config.ProcName);
+        View = new WorkerView(age, masterPid, () => Config, log, config.Options.Worker.WorkerClassName, Beat) { ProcessId = ProcessInfo.Pid };
+        Server = new ArbiterView(masterPid, () => Config, log, () => Config.Options.Worker.Workers, () => [], config.AppModule, config.Options.Arbiter.ProcName);
     }
 
     public UnicornetConfig Config { get; private set; }
@@ -135,8 +136,8 @@ internal sealed class WorkerProcess
     private async Task<int> RunAsync()
     {
         Heartbeat.Beat();
-        InlineSocketCompletions(Config.WorkerClass);
-        ProcessInfo.SetTitle("worker [" + Config.ProcName + "]");
+        InlineSocketCompletions(Config.Options.Worker.WorkerClassName);
+        ProcessInfo.SetTitle("worker [" + Config.Options.Arbiter.ProcName + "]");
 
         // A hung worker's stacks are read by a helper the master starts, not by the master itself.
         ProcessInfo.AllowTracingBy(_masterPid);
@@ -164,7 +165,7 @@ internal sealed class WorkerProcess
         HttpServingOptions options;
         try
         {
-            options = ServingOptions.From(Config) with { Tls = Config.WorkerClass == "kestrel" ? null : TlsOptions.From(Config, Hooks, Log) };
+            options = ServingOptions.From(Config) with { Tls = Config.Options.Worker.WorkerClass == WorkerClassKind.Kestrel ? null : TlsOptions.From(Config, Hooks, Log) };
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -173,7 +174,7 @@ internal sealed class WorkerProcess
         }
 
         _syncClass = options.WorkerClass == "sync";
-        long limit = Config.MaxRequests > 0 ? Config.MaxRequests + (Config.MaxRequestsJitter > 0 ? Random.Shared.Next(0, Config.MaxRequestsJitter + 1) : 0) : 0;
+        long limit = Config.Options.Worker.MaxRequests > 0 ? Config.Options.Worker.MaxRequests + (Config.Options.Worker.MaxRequestsJitter > 0 ? Random.Shared.Next(0, Config.Options.Worker.MaxRequestsJitter + 1) : 0) : 0;
         _events = new WorkerServingEvents(this, limit, RequestLog.Create(Config, Log), Log.Options.Statsd, trackInFlight: _syncClass, logAppErrors: options.WorkerClass != "kestrel");
 
         // kestrel loads the app itself so a whole ASP.NET Core app keeps its own Kestrel; the engine
@@ -261,15 +262,15 @@ internal sealed class WorkerProcess
     /// <summary>Loads the app with the hosting loader; null after logging when it cannot.</summary>
     internal static LoadedApp? LoadApp(UnicornetConfig config, ILog log)
     {
-        string? appModule = config.AppModule ?? config.Get<string?>("wsgi_app");
+        string? appModule = config.AppModule;
         if (string.IsNullOrEmpty(appModule))
         {
             log.Error("No application module specified.");
             return null;
         }
 
-        string? chdir = config.Get<string?>("chdir");
-        string[]? searchPath = config.Get<string?>("pythonpath")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string? chdir = config.Options.Worker.Chdir;
+        IReadOnlyList<string> searchPath = config.Options.Worker.PythonPath;
         try
         {
             return AppLoader.Load(appModule, chdir, searchPath);
@@ -307,8 +308,8 @@ internal sealed class WorkerProcess
 
     private void DropPrivileges()
     {
-        string? user = Config.Get<string?>("user");
-        string? group = Config.Get<string?>("group");
+        string? user = Config.Options.Worker.User;
+        string? group = Config.Options.Worker.Group;
         if (user is null && group is null)
         {
             return;
@@ -323,7 +324,7 @@ internal sealed class WorkerProcess
 
         try
         {
-            Privileges.Switch(uid, gid, Config.Get<bool>("initgroups") && user is not null ? user : null);
+            Privileges.Switch(uid, gid, Config.Options.Worker.InitGroups && user is not null ? user : null);
         }
         catch (System.ComponentModel.Win32Exception e)
         {
@@ -422,7 +423,7 @@ internal sealed class WorkerProcess
     /// </summary>
     private void StartWatchdog()
     {
-        int intervalMs = Config.Timeout > 0 ? Math.Clamp(Config.Timeout * 1000 / 4, 100, 1000) : 1000;
+        int intervalMs = Config.Options.Worker.Timeout > 0 ? Math.Clamp(Config.Options.Worker.Timeout * 1000 / 4, 100, 1000) : 1000;
         var beat = new Thread(() =>
         {
             while (true)

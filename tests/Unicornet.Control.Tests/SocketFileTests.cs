@@ -232,22 +232,16 @@ public sealed class SocketFileTests
     }
 
     [Fact]
-    public void Options_from_settings_follow_the_three_control_settings()
+    public void Options_for_an_instance_follow_the_control_settings()
     {
-        FakeSettings settings = new() { ["control_socket"] = null, ["control_socket_mode"] = 384, ["control_socket_disable"] = false };
-        ControlServerOptions options = ControlServerOptions.FromSettings(settings, 4242)!;
+        ControlServerOptions options = ControlServerOptions.ForInstance(null, 384, 4242);
         options.SocketPath.ShouldEndWith("/4242.ctl");
         options.MaintainLink.ShouldBeTrue();
         options.Mode.ShouldBe(384);
 
-        settings["control_socket_mode"] = "0o660";
-        ControlServerOptions.FromSettings(settings, 4242)!.Mode.ShouldBe(Convert.ToInt32("660", 8));
+        ControlServerOptions.ForInstance(null, Convert.ToInt32("660", 8), 4242).Mode.ShouldBe(Convert.ToInt32("660", 8));
 
-        settings["control_socket"] = "/run/app/ctl.sock";
-        ControlServerOptions.FromSettings(settings, 4242)!.SocketPath.ShouldBe("/run/app/ctl.sock");
-        ControlServerOptions.FromSettings(settings, 4242)!.MaintainLink.ShouldBeFalse();
-
-        settings["control_socket_disable"] = true;
-        ControlServerOptions.FromSettings(settings, 4242).ShouldBeNull();
+        ControlServerOptions.ForInstance("/run/app/ctl.sock", 384, 4242).SocketPath.ShouldBe("/run/app/ctl.sock");
+        ControlServerOptions.ForInstance("/run/app/ctl.sock", 384, 4242).MaintainLink.ShouldBeFalse();
     }
 }

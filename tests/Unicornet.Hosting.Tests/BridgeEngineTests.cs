@@ -266,7 +266,7 @@ public sealed class BridgeEngineTests
                 await context.Request.Body.CopyToAsync(copy);
                 return copy.Length + ":" + context.Features.Get<IHttpMaxRequestBodySizeFeature>()!.MaxRequestBodySize;
             }),
-            options: new Unicornet.Http.Serving.HttpServingOptions { MaxRequestBodySize = 100 });
+            options: DefaultOptions.Engine with { MaxRequestBodySize = 100 });
 
         (await (await server.Client.PostAsync("/echo-length", new ByteArrayContent(new byte[100]))).Content.ReadAsStringAsync()).ShouldBe("100:100");
         (await server.Client.PostAsync("/echo-length", new ByteArrayContent(new byte[101]))).StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
@@ -395,7 +395,7 @@ public sealed class BridgeEngineTests
         await using BridgedServer server = await BridgedServer.StartAsync(
             "async",
             MapWebSocketEcho,
-            options: new Unicornet.Http.Serving.HttpServingOptions { Tls = new SslServerAuthenticationOptions { ServerCertificate = certificate } });
+            options: DefaultOptions.Engine with { Tls = new SslServerAuthenticationOptions { ServerCertificate = certificate } });
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         using var client = new ClientWebSocket();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
+using Unicornet.Config.Options;
 using Unicornet.Hosting.AppLoading;
 using Unicornet.Hosting.Kestrel;
 using Unicornet.Hosting.Tests.Support;
@@ -66,7 +67,7 @@ public sealed class KestrelServingTests
     public async Task Plain_delegate_over_http11_reports_events()
     {
         var events = new RecordingEvents();
-        KestrelServing serving = KestrelServing.ForHandler(s_hello, new KestrelServingOptions(), events);
+        KestrelServing serving = KestrelServing.ForHandler(s_hello, DefaultOptions.Kestrel, events);
         await Serve(serving, tls: false, async url =>
         {
             using HttpClient client = Client(HttpVersion.Version11);
@@ -87,7 +88,7 @@ public sealed class KestrelServingTests
     [Fact]
     public async Task H2c_prior_knowledge()
     {
-        var options = new KestrelServingOptions { HttpProtocols = ["h1", "h2"], Http2Cleartext = "prior-knowledge" };
+        var options = DefaultOptions.Kestrel with { HttpProtocols = ["h1", "h2"], Http2Cleartext = Http2CleartextMode.PriorKnowledge };
         KestrelServing serving = KestrelServing.ForHandler(s_hello, options, new RecordingEvents());
         await Serve(serving, tls: false, async url =>
         {
@@ -102,7 +103,7 @@ public sealed class KestrelServingTests
     public async Task Tls_with_alpn_h2_and_http11()
     {
         using var cert = new TestCertificate();
-        var options = new KestrelServingOptions { HttpProtocols = ["h1", "h2"], CertFile = cert.CertFile, KeyFile = cert.KeyFile };
+        var options = DefaultOptions.Kestrel with { HttpProtocols = ["h1", "h2"], CertFile = cert.CertFile, KeyFile = cert.KeyFile };
         KestrelServing serving = KestrelServing.ForHandler(s_hello, options, new RecordingEvents());
         var trust = new X509Certificate2Holder(cert.Certificate.GetCertHashString());
         await Serve(serving, tls: true, async url =>
@@ -123,7 +124,7 @@ public sealed class KestrelServingTests
     public async Task Max_requests_closes_the_connection_and_ends_the_loop()
     {
         var events = new RecordingEvents { MaxRequests = 2 };
-        KestrelServing serving = KestrelServing.ForHandler(s_hello, new KestrelServingOptions(), events);
+        KestrelServing serving = KestrelServing.ForHandler(s_hello, DefaultOptions.Kestrel, events);
         using Socket listener = Listen();
         using var never = new CancellationTokenSource();
         Task run = serving.RunAsync([listener], never.Token, never.Token);
@@ -141,7 +142,7 @@ public sealed class KestrelServingTests
     [Fact]
     public async Task Keepalive_zero_closes_each_connection()
     {
-        KestrelServing serving = KestrelServing.ForHandler(s_hello, new KestrelServingOptions { KeepAliveSeconds = 0 }, new RecordingEvents());
+        KestrelServing serving = KestrelServing.ForHandler(s_hello, DefaultOptions.Kestrel with { KeepAliveSeconds = 0 }, new RecordingEvents());
         await Serve(serving, tls: false, async url =>
         {
             using HttpClient client = Client(HttpVersion.Version11);
@@ -155,7 +156,7 @@ public sealed class KestrelServingTests
     {
         var events = new RecordingEvents();
         RequestDelegate failing = _ => throw new InvalidOperationException("kaboom");
-        KestrelServing serving = KestrelServing.ForHandler(failing, new KestrelServingOptions(), events);
+        KestrelServing serving = KestrelServing.ForHandler(failing, DefaultOptions.Kestrel, events);
         await Serve(serving, tls: false, async url =>
         {
             using HttpClient client = Client(HttpVersion.Version11);
@@ -172,7 +173,7 @@ public sealed class KestrelServingTests
     [Fact]
     public async Task Loaded_plain_app_by_module()
     {
-        KestrelServing serving = KestrelServing.Load("HelloApp:App", null, [Examples.DirOf("HelloApp")], new KestrelServingOptions(), new RecordingEvents(), new AppLoadOptions { SetProcessGlobals = false });
+        KestrelServing serving = KestrelServing.Load("HelloApp:App", null, [Examples.DirOf("HelloApp")], DefaultOptions.Kestrel, new RecordingEvents(), new AppLoadOptions { SetProcessGlobals = false });
         serving.App!.IsAspNetCoreHost.ShouldBeFalse();
         await Serve(serving, tls: false, async url =>
         {
@@ -186,7 +187,7 @@ public sealed class KestrelServingTests
     public async Task Captured_controllers_app_over_h2c_and_streaming_app_over_http11()
     {
         var loadOptions = new AppLoadOptions { SetProcessGlobals = false, StartupTimeout = TimeSpan.FromSeconds(60) };
-        var h2c = new KestrelServingOptions { HttpProtocols = ["h1", "h2"], Http2Cleartext = "prior-knowledge", GracefulTimeoutSeconds = 5 };
+        var h2c = DefaultOptions.Kestrel with { HttpProtocols = ["h1", "h2"], Http2Cleartext = Http2CleartextMode.PriorKnowledge, GracefulTimeoutSeconds = 5 };
         KestrelServing controllers = KestrelServing.Load(Examples.PathOf("ControllersApp"), null, null, h2c, new RecordingEvents(), loadOptions);
         await Serve(controllers, tls: false, async url =>
         {
@@ -196,7 +197,7 @@ public sealed class KestrelServingTests
             (await response.Content.ReadAsStringAsync()).ShouldBe("{\"id\":3,\"title\":\"The Art of Computer Programming\"}");
         });
 
-        KestrelServing streaming = KestrelServing.Load(Examples.PathOf("StreamingApp"), null, null, new KestrelServingOptions { GracefulTimeoutSeconds = 5 }, new RecordingEvents(), loadOptions);
+        KestrelServing streaming = KestrelServing.Load(Examples.PathOf("StreamingApp"), null, null, DefaultOptions.Kestrel with { GracefulTimeoutSeconds = 5 }, new RecordingEvents(), loadOptions);
         await Serve(streaming, tls: false, async url =>
         {
             using HttpClient client = Client(HttpVersion.Version11);
@@ -210,7 +211,7 @@ public sealed class KestrelServingTests
     public async Task Startup_failure_past_the_gate_surfaces_from_RunAsync_as_app_load_exception()
     {
         var loadOptions = new AppLoadOptions { SetProcessGlobals = false, StartupTimeout = TimeSpan.FromSeconds(60) };
-        KestrelServing serving = KestrelServing.Load(Examples.PathOf("BrokenWebApp"), null, null, new KestrelServingOptions(), new RecordingEvents(), loadOptions);
+        KestrelServing serving = KestrelServing.Load(Examples.PathOf("BrokenWebApp"), null, null, DefaultOptions.Kestrel, new RecordingEvents(), loadOptions);
         using Socket listener = Listen();
         using var never = new CancellationTokenSource();
         AppLoadException ex = await Should.ThrowAsync<AppLoadException>(() => serving.RunAsync([listener], never.Token, never.Token).WaitAsync(TimeSpan.FromSeconds(30)));
@@ -222,7 +223,7 @@ public sealed class KestrelServingTests
     {
         var events = new RecordingEvents();
         var loadOptions = new AppLoadOptions { SetProcessGlobals = false, StartupTimeout = TimeSpan.FromSeconds(60) };
-        KestrelServing serving = KestrelServing.Load(Examples.PathOf("MinimalApi"), null, null, new KestrelServingOptions { GracefulTimeoutSeconds = 5 }, events, loadOptions);
+        KestrelServing serving = KestrelServing.Load(Examples.PathOf("MinimalApi"), null, null, DefaultOptions.Kestrel with { GracefulTimeoutSeconds = 5 }, events, loadOptions);
         serving.App!.IsAspNetCoreHost.ShouldBeTrue();
         await Serve(serving, tls: false, async url =>
         {
@@ -243,7 +244,7 @@ public sealed class KestrelCapturedFactoryTests
     public async Task App_configured_kestrel_endpoints_are_dropped_and_only_the_listener_serves()
     {
         var loadOptions = new AppLoadOptions { SetProcessGlobals = false, StartupTimeout = TimeSpan.FromSeconds(60) };
-        KestrelServing serving = KestrelServing.Load("Unicornet.Hosting.Tests:KestrelWeb()", null, null, new KestrelServingOptions { GracefulTimeoutSeconds = 5 }, new RecordingEvents(), loadOptions);
+        KestrelServing serving = KestrelServing.Load("Unicornet.Hosting.Tests:KestrelWeb()", null, null, DefaultOptions.Kestrel with { GracefulTimeoutSeconds = 5 }, new RecordingEvents(), loadOptions);
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen(16);
@@ -282,7 +283,7 @@ public sealed class KestrelUnixSocketTests
             listener.Bind(new UnixDomainSocketEndPoint(path));
             listener.Listen(16);
             RequestDelegate app = c => c.Response.WriteAsync("over unix");
-            KestrelServing serving = KestrelServing.ForHandler(app, new KestrelServingOptions(), new RecordingEvents());
+            KestrelServing serving = KestrelServing.ForHandler(app, DefaultOptions.Kestrel, new RecordingEvents());
             using var graceful = new CancellationTokenSource();
             using var immediate = new CancellationTokenSource();
             Task run = serving.RunAsync([listener], graceful.Token, immediate.Token);
@@ -327,7 +328,7 @@ public sealed class KestrelOptionsTests
     [InlineData("h1", "prior-knowledge", true, "Http1")]
     public void Http_protocols_map_to_kestrel_protocols(string protocols, string cleartext, bool tls, string expected)
     {
-        var options = new KestrelServingOptions { HttpProtocols = protocols.Split(','), Http2Cleartext = cleartext };
+        var options = DefaultOptions.Kestrel with { HttpProtocols = protocols.Split(','), Http2Cleartext = Enum.Parse<Http2CleartextMode>(cleartext.Replace("-", "", StringComparison.Ordinal), ignoreCase: true) };
         var binder = new KestrelBinder(options, new RecordingEvents(), () => { });
         binder.Protocols(tls).ToString().ShouldBe(expected);
     }
@@ -335,7 +336,7 @@ public sealed class KestrelOptionsTests
     [Fact]
     public void Unreadable_certificate_fails_early_with_a_clear_message()
     {
-        var options = new KestrelServingOptions { CertFile = "/nonexistent/cert.pem", KeyFile = "/nonexistent/key.pem" };
+        var options = DefaultOptions.Kestrel with { CertFile = "/nonexistent/cert.pem", KeyFile = "/nonexistent/key.pem" };
         InvalidOperationException ex = Should.Throw<InvalidOperationException>(() =>
             KestrelServing.ForHandler(_ => Task.CompletedTask, options, new RecordingEvents()));
         ex.Message.ShouldStartWith("Cannot load the TLS certificate (certfile '/nonexistent/cert.pem', keyfile '/nonexistent/key.pem'): ");
@@ -345,7 +346,7 @@ public sealed class KestrelOptionsTests
     public async Task Client_certificate_required_rejects_a_client_without_one()
     {
         using var cert = new TestCertificate();
-        var options = new KestrelServingOptions { CertFile = cert.CertFile, KeyFile = cert.KeyFile, CertReqs = 2, CaCerts = cert.CertFile };
+        var options = DefaultOptions.Kestrel with { CertFile = cert.CertFile, KeyFile = cert.KeyFile, CertReqs = 2, CaCerts = cert.CertFile };
         KestrelServing serving = KestrelServing.ForHandler(c => c.Response.WriteAsync("secret"), options, new RecordingEvents());
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));

@@ -24,7 +24,7 @@ internal static class ConformanceCorpus
 
     public static HttpServingOptions Options(JsonElement config)
     {
-        var options = new HttpServingOptions();
+        HttpServingOptions options = DefaultServingOptions.Value;
         foreach (JsonProperty p in config.EnumerateObject())
         {
             options = p.Name switch

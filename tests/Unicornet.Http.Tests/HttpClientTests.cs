@@ -13,7 +13,7 @@ public sealed class HttpClientTests
     [InlineData("async")]
     public async Task HttpClient_reads_chunked_and_reuses_the_connection(string workerClass)
     {
-        await using var loop = new LoopHarness(new HttpServingOptions { WorkerClass = workerClass, KeepAliveSeconds = 5 }, async ctx =>
+        await using var loop = new LoopHarness(DefaultServingOptions.Value with { WorkerClass = workerClass, KeepAliveSeconds = 5 }, async ctx =>
         {
             string body = await new StreamReader(ctx.Request.Body).ReadToEndAsync();
             await ctx.Response.WriteAsync("part1-");

@@ -10,7 +10,7 @@ namespace Unicornet.Http.Tests;
 internal sealed class LoopHarness : IAsyncDisposable
 {
     /// <summary>The options most loop tests use: 4 threads for gthread, 5 s keep-alive.</summary>
-    public static HttpServingOptions Options(string workerClass) => new() { WorkerClass = workerClass, Threads = 4, KeepAliveSeconds = 5 };
+    public static HttpServingOptions Options(string workerClass) => DefaultServingOptions.Value with { WorkerClass = workerClass, Threads = 4, KeepAliveSeconds = 5 };
 
     private readonly Socket _listener;
     private readonly CancellationTokenSource _graceful = new();

@@ -11,7 +11,7 @@ public sealed class ParserTests
     private static RequestHead Parse(string request, HttpServingOptions? options = null, bool trusted = true)
     {
         var head = new RequestHead();
-        HttpRequestParser.TryParseHead(Encoding.Latin1.GetBytes(request), eof: true, new HttpParserSettings(options ?? new HttpServingOptions()), trusted, head, out int consumed)
+        HttpRequestParser.TryParseHead(Encoding.Latin1.GetBytes(request), eof: true, new HttpParserSettings(options ?? DefaultServingOptions.Value), trusted, head, out int consumed)
             .ShouldBeTrue();
         consumed.ShouldBe(request.Length);
         return head;
@@ -24,7 +24,7 @@ public sealed class ParserTests
     public void Unconventional_version_needs_the_setting()
     {
         Reject("GET / HTTP/2.0\r\n\r\n").ShouldBe(HttpParseError.InvalidHTTPVersion);
-        Parse("GET / HTTP/2.0\r\n\r\n", new HttpServingOptions { PermitUnconventionalHttpVersion = true }).VersionMajor.ShouldBe(2);
+        Parse("GET / HTTP/2.0\r\n\r\n", DefaultServingOptions.Value with { PermitUnconventionalHttpVersion = true }).VersionMajor.ShouldBe(2);
     }
 
     [Fact]
@@ -32,13 +32,13 @@ public sealed class ParserTests
     {
         Parse("GET / HTTP/1.1\r\nSCRIPT_NAME: /app\r\n\r\n", trusted: true).Headers.ShouldContain(h => h.Key == "SCRIPT_NAME");
         Parse("GET / HTTP/1.1\r\nSCRIPT_NAME: /app\r\n\r\n", trusted: false).Headers.ShouldBeEmpty();
-        Reject("GET / HTTP/1.1\r\nSCRIPT_NAME: /app\r\n\r\n", new HttpServingOptions { HeaderMap = "refuse" }, trusted: false).ShouldBe(HttpParseError.InvalidHeaderName);
+        Reject("GET / HTTP/1.1\r\nSCRIPT_NAME: /app\r\n\r\n", DefaultServingOptions.Value with { HeaderMap = "refuse" }, trusted: false).ShouldBe(HttpParseError.InvalidHeaderName);
     }
 
     [Fact]
     public void Scheme_headers_are_ignored_from_untrusted_peers_and_conflicts_rejected_from_trusted()
     {
-        var options = new HttpServingOptions { SecureSchemeHeaders = new Dictionary<string, string> { ["X-FORWARDED-PROTO"] = "https", ["X-FORWARDED-SSL"] = "on" } };
+        var options = DefaultServingOptions.Value with { SecureSchemeHeaders = new Dictionary<string, string> { ["X-FORWARDED-PROTO"] = "https", ["X-FORWARDED-SSL"] = "on" } };
         Parse("GET / HTTP/1.1\r\nX-Forwarded-Proto: https\r\n\r\n", options, trusted: false).HeaderScheme.ShouldBeNull();
         Parse("GET / HTTP/1.1\r\nX-Forwarded-Proto: https\r\n\r\n", options).HeaderScheme.ShouldBe("https");
         Reject("GET / HTTP/1.1\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Ssl: off\r\n\r\n", options).ShouldBe(HttpParseError.InvalidSchemeHeaders);
@@ -65,7 +65,7 @@ public sealed class ParserTests
     [Fact]
     public void Incomplete_heads_wait_and_limits_apply_before_the_end()
     {
-        var settings = new HttpParserSettings(new HttpServingOptions { LimitRequestLine = 20 });
+        var settings = new HttpParserSettings(DefaultServingOptions.Value with { LimitRequestLine = 20 });
         var head = new RequestHead();
         HttpRequestParser.TryParseHead("GET / HTTP/1.1\r\nHost: x\r\n"u8, eof: false, settings, true, head, out _).ShouldBeFalse();
         Should.Throw<HttpParseException>(() => HttpRequestParser.TryParseHead(Encoding.ASCII.GetBytes("GET /" + new string('a', 40)), false, settings, true, head, out _))

@@ -27,7 +27,7 @@ public sealed class TlsTests
     public async Task Serves_https_with_a_self_signed_certificate(string workerClass)
     {
         using X509Certificate2 cert = CreateCertificate();
-        var options = new HttpServingOptions
+        var options = DefaultServingOptions.Value with
         {
             WorkerClass = workerClass,
             Tls = new SslServerAuthenticationOptions { ServerCertificate = cert },

@@ -32,7 +32,7 @@ internal static class ListenerBinder
         }
 
         var result = new List<Listener>();
-        foreach (BindAddress address in config.Bind)
+        foreach (BindAddress address in config.Options.Listeners.Bind)
         {
             result.Add(BindWithRetry(address, config, log));
         }
@@ -45,7 +45,7 @@ internal static class ListenerBinder
     {
         var next = new List<Listener>();
         var kept = new HashSet<Listener>();
-        foreach (BindAddress address in config.Bind)
+        foreach (BindAddress address in config.Options.Listeners.Bind)
         {
             Listener? same = current.FirstOrDefault(l => !kept.Contains(l) && Same(l, address));
             if (same is not null)
@@ -130,7 +130,7 @@ internal static class ListenerBinder
 
     private static Listener Bind(BindAddress address, UnicornetConfig config)
     {
-        int backlog = config.Backlog;
+        int backlog = config.Options.Listeners.Backlog;
         switch (address.Kind)
         {
             case BindKind.FileDescriptor:
@@ -144,7 +144,7 @@ internal static class ListenerBinder
                 string path = address.Path!;
                 RemoveStaleSocket(path);
                 var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                int old = ProcessInfo.SetUmask(config.Get<int>("umask"));
+                int old = ProcessInfo.SetUmask(config.Options.Worker.Umask);
                 try
                 {
                     s.Bind(new UnixDomainSocketEndPoint(path));
@@ -172,7 +172,7 @@ internal static class ListenerBinder
                     // SO_REUSEADDR alone, as a raw option: .NET's ReuseAddress also sets SO_REUSEPORT on Linux, which
                     // let a second server bind the same port and silently take half of its connections.
                     s.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
-                    if (config.Get<bool>("reuse_port"))
+                    if (config.Options.Listeners.ReusePort)
                     {
                         s.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
                     }
@@ -238,7 +238,7 @@ internal static class ListenerBinder
 
     private static List<Listener> Inherit(UnicornetConfig config, string fds)
     {
-        IReadOnlyList<BindAddress> binds = config.Bind;
+        IReadOnlyList<BindAddress> binds = config.Options.Listeners.Bind;
         var result = new List<Listener>();
         int i = 0;
         foreach (string part in fds.Split(',', StringSplitOptions.RemoveEmptyEntries))

@@ -10,7 +10,7 @@ public sealed record LoggingOptions
     public required ErrorLogLevel LogLevel { get; init; }
 
     /// <summary>The canonical name of <see cref="LogLevel"/> (<c>info</c>, ...).</summary>
-    public string LogLevelName => SettingChoices.LogLevel.Name(LogLevel);
+    public string LogLevelName => ChoiceText.Of(LogLevel);
 
     /// <summary><c>log_json</c>.</summary>
     public required bool LogJson { get; init; }

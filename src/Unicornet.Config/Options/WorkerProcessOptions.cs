@@ -7,7 +7,7 @@ public sealed record WorkerProcessOptions
     public required WorkerClassKind WorkerClass { get; init; }
 
     /// <summary>The canonical name of <see cref="WorkerClass"/> (<c>sync</c>, <c>gthread</c>, <c>async</c>, <c>kestrel</c>), as logs and hooks show it.</summary>
-    public string WorkerClassName => SettingChoices.WorkerClass.Name(WorkerClass);
+    public string WorkerClassName => ChoiceText.Of(WorkerClass);
 
     /// <summary><c>workers</c>.</summary>
     public required int Workers { get; init; }

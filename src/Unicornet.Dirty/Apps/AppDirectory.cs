@@ -1,3 +1,5 @@
+using Unicornet.Config;
+
 namespace Unicornet.Dirty.Apps;
 
 /// <summary>
@@ -44,6 +46,6 @@ internal sealed class AppDirectory
 
     public DirtyAppSpec? Resolve(string name) => _byName.GetValueOrDefault(name);
 
-    public static AppDirectory FromConfig(ISettings config) =>
-        new(config.Get<StringList>("dirty_apps").Select(DirtyAppSpec.Parse).DistinctBy(s => s.Id));
+    public static AppDirectory FromConfig(UnicornetConfig config) =>
+        new(config.Options.Dirty.Apps.Select(DirtyAppSpec.Parse).DistinctBy(s => s.Id));
 }

@@ -70,7 +70,7 @@ internal sealed partial class DirtyArbiterHost
             }
         });
         ApplySettings(config);
-        _target = Math.Max(config.Get<int>("dirty_workers"), 0);
+        _target = Math.Max(config.Options.Dirty.Workers, 0);
     }
 
     /// <summary>Per-app routing state: the ready workers holding it, swapped as a whole when it changes.</summary>
@@ -127,7 +127,7 @@ internal sealed partial class DirtyArbiterHost
 
     private void ApplySettings(UnicornetConfig config)
     {
-        int timeout = config.Get<int>("dirty_timeout");
+        int timeout = config.Options.Dirty.Timeout;
         _timeoutTicks = timeout > 0 ? timeout * Stopwatch.Frequency : long.MaxValue;
     }
 
@@ -506,7 +506,7 @@ internal sealed partial class DirtyArbiterHost
                 UnicornetConfig fresh = ConfigSnapshot.Read(path);
                 _config = ConfigSnapshot.BindHooks(fresh, _log);
                 ApplySettings(_config);
-                _target = Math.Max(_config.Get<int>("dirty_workers"), 0);
+                _target = Math.Max(_config.Options.Dirty.Workers, 0);
             }
             catch (Exception e) when (e is IOException or System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException)
             {
@@ -633,7 +633,7 @@ internal sealed partial class DirtyArbiterHost
             Signals.Send(w.Pid, _quickStop ? Signals.SIGQUIT : Signals.SIGTERM);
         }
 
-        int grace = _config.Get<int>("dirty_graceful_timeout");
+        int grace = _config.Options.Dirty.GracefulTimeout;
         var deadline = Stopwatch.StartNew();
         foreach (WorkerHandle w in all)
         {

@@ -42,7 +42,7 @@ public sealed class DirtyArbiterSupervisor : IAsyncDisposable
         // mkdtemp: a fresh 0700 directory, so the socket inside is private even before its chmod.
         _directory = Directory.CreateTempSubdirectory("unicornet-dirty-").FullName;
         SocketPath = Path.Combine(_directory, "arbiter.sock");
-        string name = string.Concat(config.ProcName.Select(c => c is '/' or ' ' or '\\' ? '_' : c));
+        string name = string.Concat(config.Options.Arbiter.ProcName.Select(c => c is '/' or ' ' or '\\' ? '_' : c));
         PidFilePath = Path.Combine(Path.GetTempPath(), "unicornet-dirty-" + name + ".pid" + (upgrade ? ".2" : ""));
         _ownsSnapshot = configSnapshotPath is null;
         _snapshotPath = configSnapshotPath ?? Path.Combine(_directory, "config.json");
@@ -56,7 +56,7 @@ public sealed class DirtyArbiterSupervisor : IAsyncDisposable
     public static bool IsEnabled(UnicornetConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return config.Get<int>("dirty_workers") > 0 && config.Get<StringList>("dirty_apps").Count > 0;
+        return config.Options.Dirty.Workers > 0 && config.Options.Dirty.Apps.Count > 0;
     }
 
     /// <summary>The dirty arbiter's client socket (inside a private 0700 directory).</summary>
@@ -152,7 +152,7 @@ public sealed class DirtyArbiterSupervisor : IAsyncDisposable
         }
 
         Signals.Send(p.Id, graceful ? Signals.SIGTERM : Signals.SIGQUIT);
-        TimeSpan wait = graceful ? TimeSpan.FromSeconds(_config.Get<int>("dirty_graceful_timeout") + 3) : TimeSpan.FromSeconds(3);
+        TimeSpan wait = graceful ? TimeSpan.FromSeconds(_config.Options.Dirty.GracefulTimeout + 3) : TimeSpan.FromSeconds(3);
         using var cts = new CancellationTokenSource(wait);
         try
         {

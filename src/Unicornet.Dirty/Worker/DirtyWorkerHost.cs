@@ -60,9 +60,9 @@ internal sealed class DirtyWorkerHost
         _age = age;
         _assigned = assigned;
         _directory = AppDirectory.FromConfig(config);
-        _freeSlots = Math.Max(1, config.Get<int>("dirty_threads"));
+        _freeSlots = Math.Max(1, config.Options.Dirty.Threads);
         _arbiterPid = ProcessInfo.ParentPid;
-        int timeout = config.Get<int>("dirty_timeout");
+        int timeout = config.Options.Dirty.Timeout;
         _timeoutTicks = timeout > 0 ? timeout * System.Diagnostics.Stopwatch.Frequency : long.MaxValue;
     }
 
@@ -123,7 +123,7 @@ internal sealed class DirtyWorkerHost
         }
 
         ProcessInfo.SetTitle("dirty-worker");
-        int threads = _config.Get<int>("dirty_threads");
+        int threads = _config.Options.Dirty.Threads;
         ThreadPool.GetMinThreads(out int minWorkers, out int minIo);
         ThreadPool.SetMinThreads(Math.Max(minWorkers, threads + 4), minIo);
 
@@ -223,7 +223,7 @@ internal sealed class DirtyWorkerHost
         {
             try
             {
-                await app.Instance.CloseAsync().WaitAsync(TimeSpan.FromSeconds(Math.Max(1, _config.Get<int>("dirty_graceful_timeout")))).ConfigureAwait(false);
+                await app.Instance.CloseAsync().WaitAsync(TimeSpan.FromSeconds(Math.Max(1, _config.Options.Dirty.GracefulTimeout))).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -255,7 +255,7 @@ internal sealed class DirtyWorkerHost
         // Graceful: the arbiter stopped routing to us and told clients so before it sent TERM. Finish what is
         // running, and stay until no call has arrived for a moment: a client may have picked this worker just
         // before it heard, and its call is still served rather than lost.
-        var deadline = DateTime.UtcNow.AddSeconds(_config.Get<int>("dirty_graceful_timeout"));
+        var deadline = DateTime.UtcNow.AddSeconds(_config.Options.Dirty.GracefulTimeout);
         var quiet = System.Diagnostics.Stopwatch.StartNew();
         while (DateTime.UtcNow < deadline)
         {
@@ -384,7 +384,7 @@ internal sealed class DirtyWorkerHost
     /// </summary>
     private Task HeartbeatLoopAsync()
     {
-        int timeout = _config.Get<int>("dirty_timeout");
+        int timeout = _config.Options.Dirty.Timeout;
         TimeSpan interval = timeout > 0 ? TimeSpan.FromMilliseconds(Math.Clamp(timeout * 1000 / 4, 100, 5000)) : TimeSpan.FromSeconds(5);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>

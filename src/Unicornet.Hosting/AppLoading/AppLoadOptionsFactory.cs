@@ -11,9 +11,9 @@ public static class AppLoadOptionsFactory
     {
         BoundAddresses = KestrelServingOptionsFactory.BoundAddresses(config),
         Log = log,
-        StopTimeout = TimeSpan.FromSeconds(Math.Max(1, config.GracefulTimeout)),
+        StopTimeout = TimeSpan.FromSeconds(Math.Max(1, config.Options.Worker.GracefulTimeout)),
     };
 
-    /// <summary>The <c>chdir</c> setting (null when unset).</summary>
-    public static string? Chdir(UnicornetConfig config) => config.Get<string?>("chdir") is { Length: > 0 } dir ? dir : null;
+    /// <summary>The <c>chdir</c> setting (null when unset or empty).</summary>
+    public static string? Chdir(UnicornetConfig config) => config.Options.Worker.Chdir;
 }

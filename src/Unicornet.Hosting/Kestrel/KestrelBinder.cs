@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Unicornet.Config.Options;
 using Unicornet.Http.Serving;
 
 namespace Unicornet.Hosting.Kestrel;
@@ -131,7 +132,7 @@ internal sealed class KestrelBinder
         }
 
         // Without TLS there is no ALPN: h2c needs prior knowledge (Kestrel does not do the h2c Upgrade).
-        bool priorKnowledge = _options.Http2Cleartext is "prior-knowledge" or "both";
+        bool priorKnowledge = _options.Http2Cleartext is Http2CleartextMode.PriorKnowledge or Http2CleartextMode.Both;
         if (h2 && priorKnowledge)
         {
             return HttpProtocols.Http2;
@@ -139,7 +140,7 @@ internal sealed class KestrelBinder
 
         if (h2 && !h1)
         {
-            _options.Log?.Warning("http_protocols is h2 only, but the listener is plain HTTP and http2_cleartext is '{Mode}': serving HTTP/1.1", _options.Http2Cleartext);
+            _options.Log?.Warning("http_protocols is h2 only, but the listener is plain HTTP and http2_cleartext is '{Mode}': serving HTTP/1.1", ChoiceText.Of(_options.Http2Cleartext));
         }
 
         return HttpProtocols.Http1;

@@ -1,51 +1,53 @@
 using Microsoft.Extensions.Logging;
+using Unicornet.Config.Options;
 
 namespace Unicornet.Hosting.Kestrel;
 
 /// <summary>
-/// The settings the kestrel worker class needs, as plain values (the worker builds it from
-/// UnicornetConfig). Names follow the gunicorn settings they come from.
+/// The settings the kestrel worker class needs, as plain values. The setting-backed members have no
+/// defaults here: <see cref="KestrelServingOptionsFactory"/> fills them from the bound options, so
+/// from the settings registry. Names follow the gunicorn settings they come from.
 /// </summary>
 public sealed record KestrelServingOptions
 {
     /// <summary><c>http_protocols</c>: h1, h2, in order of preference.</summary>
-    public IReadOnlyList<string> HttpProtocols { get; init; } = ["h1"];
+    public IReadOnlyList<string> HttpProtocols { get; init; } = [];
 
     /// <summary><c>http2_cleartext</c>: off, prior-knowledge (h2c), upgrade or both.</summary>
-    public string Http2Cleartext { get; init; } = "off";
+    public Http2CleartextMode Http2Cleartext { get; init; }
 
     /// <summary><c>keepalive</c> seconds; 0 closes HTTP/1.x connections after each response.</summary>
-    public int KeepAliveSeconds { get; init; } = 2;
+    public int KeepAliveSeconds { get; init; }
 
     /// <summary><c>header_read_timeout</c> seconds (Kestrel's RequestHeadersTimeout).</summary>
-    public int HeaderReadTimeoutSeconds { get; init; } = 10;
+    public int HeaderReadTimeoutSeconds { get; init; }
 
     /// <summary><c>graceful_timeout</c> seconds: how long a graceful stop lets in-flight requests finish.</summary>
-    public int GracefulTimeoutSeconds { get; init; } = 30;
+    public int GracefulTimeoutSeconds { get; init; }
 
     /// <summary><c>worker_connections</c>: the most connections served at once.</summary>
-    public int WorkerConnections { get; init; } = 1000;
+    public int WorkerConnections { get; init; }
 
     /// <summary><c>limit_request_line</c> (0 or ≥ 8190 means 8190).</summary>
-    public int LimitRequestLine { get; init; } = 4094;
+    public int LimitRequestLine { get; init; }
 
     /// <summary><c>limit_request_fields</c> (0 or > 32768 means 32768).</summary>
-    public int LimitRequestFields { get; init; } = 100;
+    public int LimitRequestFields { get; init; }
 
     /// <summary><c>limit_request_field_size</c> (≤ 0 means 8190).</summary>
-    public int LimitRequestFieldSize { get; init; } = 8190;
+    public int LimitRequestFieldSize { get; init; }
 
     /// <summary><c>http2_max_concurrent_streams</c>.</summary>
-    public int Http2MaxConcurrentStreams { get; init; } = 100;
+    public int Http2MaxConcurrentStreams { get; init; }
 
     /// <summary><c>http2_initial_window_size</c> (Kestrel needs at least 65535).</summary>
-    public int Http2InitialWindowSize { get; init; } = 65535;
+    public int Http2InitialWindowSize { get; init; }
 
     /// <summary><c>http2_max_frame_size</c>.</summary>
-    public int Http2MaxFrameSize { get; init; } = 16384;
+    public int Http2MaxFrameSize { get; init; }
 
     /// <summary><c>http2_max_header_list_size</c> (0 = Kestrel's default).</summary>
-    public int Http2MaxHeaderListSize { get; init; } = 65536;
+    public int Http2MaxHeaderListSize { get; init; }
 
     /// <summary><c>certfile</c>: PEM certificate (or a .pfx/.p12); TLS is on when set.</summary>
     public string? CertFile { get; init; }

@@ -1,4 +1,5 @@
 using Unicornet.Config;
+using Unicornet.Config.Options;
 using Unicornet.Config.Settings;
 
 namespace Unicornet.Hosting.Kestrel;
@@ -9,26 +10,34 @@ public static class KestrelServingOptionsFactory
     /// <summary>The kestrel worker's options for <paramref name="config"/>.</summary>
     public static KestrelServingOptions From(UnicornetConfig config, ILog? log = null)
     {
+        ArgumentNullException.ThrowIfNull(config);
+        return From(config.Options, log);
+    }
+
+    /// <summary>The kestrel worker's options for <paramref name="o"/>.</summary>
+    public static KestrelServingOptions From(UnicornetOptions o, ILog? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(o);
         return new KestrelServingOptions
         {
-            HttpProtocols = config.Get<StringList>("http_protocols"),
-            Http2Cleartext = config.Get<string>("http2_cleartext"),
-            KeepAliveSeconds = config.Keepalive,
-            HeaderReadTimeoutSeconds = config.Get<int>("header_read_timeout"),
-            GracefulTimeoutSeconds = config.GracefulTimeout,
-            WorkerConnections = config.WorkerConnections,
-            LimitRequestLine = config.Get<int>("limit_request_line"),
-            LimitRequestFields = config.Get<int>("limit_request_fields"),
-            LimitRequestFieldSize = config.Get<int>("limit_request_field_size"),
-            Http2MaxConcurrentStreams = config.Get<int>("http2_max_concurrent_streams"),
-            Http2InitialWindowSize = config.Get<int>("http2_initial_window_size"),
-            Http2MaxFrameSize = config.Get<int>("http2_max_frame_size"),
-            Http2MaxHeaderListSize = config.Get<int>("http2_max_header_list_size"),
-            CertFile = config.Get<string?>("certfile"),
-            KeyFile = config.Get<string?>("keyfile"),
-            CaCerts = config.Get<string?>("ca_certs"),
-            CertReqs = config.Get<int>("cert_reqs"),
-            BoundAddresses = BoundAddresses(config),
+            HttpProtocols = o.Kestrel.HttpProtocols,
+            Http2Cleartext = o.Kestrel.Http2Cleartext,
+            KeepAliveSeconds = o.Worker.Keepalive,
+            HeaderReadTimeoutSeconds = o.Http.HeaderReadTimeout,
+            GracefulTimeoutSeconds = o.Worker.GracefulTimeout,
+            WorkerConnections = o.Worker.WorkerConnections,
+            LimitRequestLine = o.Http.LimitRequestLine,
+            LimitRequestFields = o.Http.LimitRequestFields,
+            LimitRequestFieldSize = o.Http.LimitRequestFieldSize,
+            Http2MaxConcurrentStreams = o.Kestrel.Http2MaxConcurrentStreams,
+            Http2InitialWindowSize = o.Kestrel.Http2InitialWindowSize,
+            Http2MaxFrameSize = o.Kestrel.Http2MaxFrameSize,
+            Http2MaxHeaderListSize = o.Kestrel.Http2MaxHeaderListSize,
+            CertFile = o.Ssl.CertFile,
+            KeyFile = o.Ssl.KeyFile,
+            CaCerts = o.Ssl.CaCerts,
+            CertReqs = (int)o.Ssl.CertReqs,
+            BoundAddresses = BoundAddresses(o),
             Log = log,
         };
     }
@@ -39,9 +48,15 @@ public static class KestrelServingOptionsFactory
     /// </summary>
     public static IReadOnlyList<string> BoundAddresses(UnicornetConfig config)
     {
-        string scheme = string.IsNullOrEmpty(config.Get<string?>("certfile")) ? "http://" : "https://";
+        ArgumentNullException.ThrowIfNull(config);
+        return BoundAddresses(config.Options);
+    }
+
+    private static IReadOnlyList<string> BoundAddresses(UnicornetOptions o)
+    {
+        string scheme = o.Ssl.Enabled ? "https://" : "http://";
         var urls = new List<string>();
-        foreach (BindAddress address in config.Bind)
+        foreach (BindAddress address in o.Listeners.Bind)
         {
             urls.Add(scheme + address);
         }
@@ -50,8 +65,5 @@ public static class KestrelServingOptionsFactory
     }
 
     /// <summary>The <c>pythonpath</c> setting as the search path <see cref="AppLoading.AppLoader"/> takes.</summary>
-    public static IReadOnlyList<string> SearchPath(UnicornetConfig config) =>
-        config.Get<string?>("pythonpath") is { Length: > 0 } path
-            ? path.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : [];
+    public static IReadOnlyList<string> SearchPath(UnicornetConfig config) => config.Options.Worker.PythonPath;
 }

@@ -2,33 +2,35 @@ namespace Unicornet.Http.Serving;
 
 /// <summary>
 /// Everything the HTTP/1.x serving loops need from the settings, as plain values so the engine has
-/// no dependency on the config system. The worker builds it from UnicornetConfig.
+/// no dependency on the config system. The setting-backed members have no defaults here: the
+/// settings registry holds them, and the worker fills every member from the bound options
+/// (Unicornet.Hosting.Server.EngineServingOptionsFactory).
 /// </summary>
 public sealed record HttpServingOptions
 {
     /// <summary>sync, gthread or async.</summary>
-    public string WorkerClass { get; init; } = "sync";
+    public string WorkerClass { get; init; } = "";
 
     /// <summary><c>threads</c> (gthread).</summary>
-    public int Threads { get; init; } = 1;
+    public int Threads { get; init; }
 
     /// <summary><c>worker_connections</c>.</summary>
-    public int WorkerConnections { get; init; } = 1000;
+    public int WorkerConnections { get; init; }
 
     /// <summary><c>keepalive</c> seconds (0 = off; sync never keeps alive).</summary>
-    public int KeepAliveSeconds { get; init; } = 2;
+    public int KeepAliveSeconds { get; init; }
 
     /// <summary><c>header_read_timeout</c> seconds.</summary>
-    public int HeaderReadTimeoutSeconds { get; init; } = 10;
+    public int HeaderReadTimeoutSeconds { get; init; }
 
     /// <summary><c>limit_request_line</c>.</summary>
-    public int LimitRequestLine { get; init; } = 4094;
+    public int LimitRequestLine { get; init; }
 
     /// <summary><c>limit_request_fields</c>.</summary>
-    public int LimitRequestFields { get; init; } = 100;
+    public int LimitRequestFields { get; init; }
 
     /// <summary><c>limit_request_field_size</c>.</summary>
-    public int LimitRequestFieldSize { get; init; } = 8190;
+    public int LimitRequestFieldSize { get; init; }
 
     /// <summary><c>permit_obsolete_folding</c>.</summary>
     public bool PermitObsoleteFolding { get; init; }
@@ -46,28 +48,28 @@ public sealed record HttpServingOptions
     public bool CasefoldHttpMethod { get; init; }
 
     /// <summary><c>header_map</c>: drop, refuse or dangerous.</summary>
-    public string HeaderMap { get; init; } = "drop";
+    public string HeaderMap { get; init; } = "";
 
     /// <summary><c>secure_scheme_headers</c>.</summary>
     public IReadOnlyDictionary<string, string> SecureSchemeHeaders { get; init; } = new Dictionary<string, string>();
 
     /// <summary><c>forwarded_allow_ips</c> (IPs, CIDRs or *).</summary>
-    public IReadOnlyList<string> ForwardedAllowIps { get; init; } = ["127.0.0.1", "::1"];
+    public IReadOnlyList<string> ForwardedAllowIps { get; init; } = [];
 
     /// <summary><c>forwarder_headers</c>.</summary>
-    public IReadOnlyList<string> ForwarderHeaders { get; init; } = ["SCRIPT_NAME", "PATH_INFO"];
+    public IReadOnlyList<string> ForwarderHeaders { get; init; } = [];
 
     /// <summary><c>proxy_protocol</c>: off, v1, v2, auto.</summary>
-    public string ProxyProtocol { get; init; } = "off";
+    public string ProxyProtocol { get; init; } = "";
 
     /// <summary><c>proxy_allow_ips</c>.</summary>
-    public IReadOnlyList<string> ProxyAllowIps { get; init; } = ["127.0.0.1", "::1"];
+    public IReadOnlyList<string> ProxyAllowIps { get; init; } = [];
 
     /// <summary><c>root_path</c>, becomes PathBase.</summary>
     public string RootPath { get; init; } = "";
 
     /// <summary><c>sendfile</c>.</summary>
-    public bool SendFile { get; init; } = true;
+    public bool SendFile { get; init; }
 
     /// <summary>TLS options when certfile is set; null for plain HTTP.</summary>
     public System.Net.Security.SslServerAuthenticationOptions? Tls { get; init; }
@@ -89,7 +91,7 @@ public sealed record HttpServingOptions
     public long? MaxRequestBodySize { get; init; }
 
     /// <summary>The graceful_timeout in seconds, for draining in-flight connections on stop.</summary>
-    public int GracefulTimeoutSeconds { get; init; } = 30;
+    public int GracefulTimeoutSeconds { get; init; }
 
     /// <summary>
     /// Requests run on the runtime's socket poll threads (the async class with inline socket completions, which

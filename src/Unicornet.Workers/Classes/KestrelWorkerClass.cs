@@ -38,7 +38,7 @@ internal sealed class KestrelWorkerClass : IWorkerClass
         {
             KestrelServing serving = KestrelServing.Load(
                 appModule,
-                config.Get<string?>("chdir"),
+                config.Options.Worker.Chdir,
                 KestrelServingOptionsFactory.SearchPath(config),
                 KestrelServingOptionsFactory.From(config, log),
                 events);

@@ -24,9 +24,9 @@ public sealed class PrecedenceTests : IDisposable
     public void Defaults_apply_when_nothing_is_given()
     {
         UnicornetConfig c = Resolve(new FakeScript(), []);
-        c.Workers.ShouldBe(1);
-        c.Bind.Single().ToString().ShouldBe("127.0.0.1:8000");
-        c.Timeout.ShouldBe(30);
+        c.Options.Worker.Workers.ShouldBe(1);
+        c.Options.Listeners.Bind.Single().ToString().ShouldBe("127.0.0.1:8000");
+        c.Options.Worker.Timeout.ShouldBe(30);
         c.OriginOf("workers").ShouldBe("default");
         c.Script.ShouldBeNull();
     }
@@ -35,9 +35,9 @@ public sealed class PrecedenceTests : IDisposable
     public void Environment_defaults_PORT_WEB_CONCURRENCY_FORWARDED_ALLOW_IPS()
     {
         UnicornetConfig c = Resolve(new FakeScript(), [], ("PORT", "5000"), ("WEB_CONCURRENCY", "7"), ("FORWARDED_ALLOW_IPS", "10.0.0.0/8, 192.168.1.1"));
-        c.Bind.Single().ToString().ShouldBe("0.0.0.0:5000");
-        c.Workers.ShouldBe(7);
-        c.Get<StringList>("forwarded_allow_ips").ShouldBe(["10.0.0.0/8", "192.168.1.1"]);
+        c.Options.Listeners.Bind.Single().ToString().ShouldBe("0.0.0.0:5000");
+        c.Options.Worker.Workers.ShouldBe(7);
+        c.Options.Http.ForwardedAllowIps.ShouldBe(["10.0.0.0/8", "192.168.1.1"]);
         c.OriginOf("workers").ShouldBe("environment");
         c.OriginOf("bind").ShouldBe("environment");
         c.OriginOf("timeout").ShouldBe("default");
@@ -50,14 +50,14 @@ public sealed class PrecedenceTests : IDisposable
         var script = new FakeScript(("workers", 2, 1), ("timeout", 40, 2), ("keepalive", 5, 3), ("backlog", 100, 4));
         UnicornetConfig c = Resolve(script, ["--timeout", "50", "--keep-alive", "9"], ("WEB_CONCURRENCY", "3"), ("UNICORNET_CMD_ARGS", "--timeout 45 --backlog 200"));
 
-        c.Workers.ShouldBe(2);                              // file beats environment default
+        c.Options.Worker.Workers.ShouldBe(2);                              // file beats environment default
         c.Resolved("workers").Origin.ShouldBe(SettingOrigin.File);
         c.Resolved("workers").Location!.Line.ShouldBe(1);
         c.Get<int>("backlog").ShouldBe(200);                // env args beat file
         c.OriginOf("backlog").ShouldBe("UNICORNET_CMD_ARGS");
-        c.Timeout.ShouldBe(50);                             // command line beats env args and file
+        c.Options.Worker.Timeout.ShouldBe(50);                             // command line beats env args and file
         c.OriginOf("timeout").ShouldBe("command line");
-        c.Keepalive.ShouldBe(9);
+        c.Options.Worker.Keepalive.ShouldBe(9);
         c.OriginOf("graceful_timeout").ShouldBe("default");
     }
 
@@ -133,14 +133,14 @@ public sealed class PrecedenceTests : IDisposable
     {
         WriteConfig();
         UnicornetConfig c = Resolve(new FakeScript(("bind", new StringList(["127.0.0.1:1", "127.0.0.1:2"]), 1)), ["-b", "127.0.0.1:3"]);
-        c.Bind.Select(b => b.Port).ShouldBe([3]);
+        c.Options.Listeners.Bind.Select(b => b.Port).ShouldBe([3]);
     }
 
     [Fact]
     public void Sync_with_threads_becomes_gthread_and_is_warned_about()
     {
         UnicornetConfig c = Resolve(new FakeScript(), ["--threads", "4"]);
-        c.WorkerClass.ShouldBe("gthread");
+        c.Options.Worker.WorkerClass.ShouldBe(Unicornet.Config.Options.WorkerClassKind.Gthread);
         ConfigWarnings.For(c).ShouldContain(w => w.Contains("gthread"));
     }
 

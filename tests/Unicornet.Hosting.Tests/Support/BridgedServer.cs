@@ -32,7 +32,7 @@ internal sealed class BridgedServer : IAsyncDisposable
         _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _listener.Listen(128);
         Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
-        HttpServingOptions served = (options ?? new HttpServingOptions()) with { WorkerClass = workerClass, Threads = 4, GracefulTimeoutSeconds = 5, AppsRunOnPollThread = workerClass == "async" };
+        HttpServingOptions served = (options ?? DefaultOptions.Engine) with { WorkerClass = workerClass, Threads = 4, GracefulTimeoutSeconds = 5, AppsRunOnPollThread = workerClass == "async" };
         _run = HttpServingLoops.Create(served, handler, Events).RunAsync([_listener], _graceful.Token, _immediate.Token);
         Client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
         {
