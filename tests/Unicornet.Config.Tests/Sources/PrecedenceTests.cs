@@ -65,11 +65,11 @@ public sealed class PrecedenceTests : IDisposable
     public void Default_config_file_is_used_only_when_present()
     {
         var script = new FakeScript(("workers", 6, 1));
-        Resolve(script, []).Workers.ShouldBe(1);
+        Resolve(script, []).Options.Worker.Workers.ShouldBe(1);
         script.Compiles.ShouldBe(0);
 
         WriteConfig();
-        Resolve(script, []).Workers.ShouldBe(6);
+        Resolve(script, []).Options.Worker.Workers.ShouldBe(6);
         script.Compiles.ShouldBe(1);
     }
 

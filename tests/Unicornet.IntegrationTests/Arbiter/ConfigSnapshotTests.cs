@@ -38,9 +38,9 @@ public sealed class ConfigSnapshotTests
                 back.Resolved(def.Name).Origin.ShouldBe(config.Resolved(def.Name).Origin, def.Name);
             }
 
-            back.Workers.ShouldBe(7);
+            back.Options.Worker.Workers.ShouldBe(7);
             back.Get<int>("umask").ShouldBe(18);
-            back.Bind.Count.ShouldBe(2);
+            back.Options.Listeners.Bind.Count.ShouldBe(2);
             back.Get<StringList>("raw_env").ShouldBe(["A=1", "B=2"]);
         }
         finally
