@@ -32,7 +32,7 @@ public static class DirtyEntry
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            log.Exception(e, "Dirty arbiter failed");
+            DirtyLog.ArbiterFailed(log, e);
             return 1;
         }
     }
@@ -61,7 +61,7 @@ public static class DirtyEntry
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            log.Exception(e, "Dirty worker failed");
+            DirtyLog.WorkerFailed(log, e);
             return 3;
         }
     }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
@@ -24,11 +23,8 @@ public sealed class DirtyClient : IDirtyClient
 
     private readonly string _socketPath;
     private readonly TimeSpan _defaultTimeout;
-    private readonly ConcurrentDictionary<ulong, PendingCall> _pending = new();
-    private readonly ConcurrentDictionary<string, WorkerEndpoint[]> _routes = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<int, WorkerEndpoint> _endpoints = new();
-    private readonly object _routesGate = new();
-    private long _routesVersion;
+    private readonly PendingCalls _pending = new();
+    private readonly RouteCache _routes = new();
     private int _nextPick;
     private readonly SharedConnection _arbiter;
     private long _nextId;
@@ -150,12 +146,8 @@ public sealed class DirtyClient : IDirtyClient
     {
         _disposed = true;
         _arbiter.Close();
-        foreach (WorkerEndpoint endpoint in _endpoints.Values)
-        {
-            endpoint.Close();
-        }
-
-        FailCalls(null, new ObjectDisposedException(nameof(DirtyClient)));
+        _routes.CloseAll();
+        _pending.FailCalls(null, new ObjectDisposedException(nameof(DirtyClient)));
     }
 
     /// <inheritdoc />
@@ -186,8 +178,7 @@ public sealed class DirtyClient : IDirtyClient
     private async Task<Frame> CallOnAsync(FrameConnection connection, WorkerEndpoint? endpoint, FrameBuilder template, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ulong id = template.RequestId;
-        var call = new PendingCall(stream: false, connection, endpoint);
-        _pending[id] = call;
+        PendingCall call = _pending.Add(id, stream: false, connection, endpoint);
         connection.Send(template);
         Frame reply;
         try
@@ -196,12 +187,12 @@ public sealed class DirtyClient : IDirtyClient
         }
         catch (TimeoutException)
         {
-            Abandon(id, connection);
+            _pending.Abandon(id, connection);
             throw new DirtyTimeoutException($"no answer from the dirty arbiter within {timeout.TotalSeconds:0.###}s");
         }
         catch (OperationCanceledException)
         {
-            Abandon(id, connection);
+            _pending.Abandon(id, connection);
             throw;
         }
 
@@ -217,18 +208,8 @@ public sealed class DirtyClient : IDirtyClient
 
     private async Task<T?> ExecuteCoreAsync<T>(string app, string action, object?[]? args, IReadOnlyDictionary<string, object?>? named, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        FrameBuilder frame = BuildRequest(app, action, args, named);
-        (FrameConnection connection, WorkerEndpoint? endpoint) target;
-        try
-        {
-            target = await TargetAsync(app, timeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            frame.Discard();
-            throw;
-        }
-
+        FrameBuilder frame = RequestFrame.Build(NextId(), app, action, args, named);
+        (FrameConnection connection, WorkerEndpoint? endpoint) target = await TargetAsync(app, frame, timeout, cancellationToken).ConfigureAwait(false);
         Frame reply = await CallOnAsync(target.connection, target.endpoint, frame, timeout, cancellationToken).ConfigureAwait(false);
         if (reply.Type != MessageType.Response)
         {
@@ -240,22 +221,11 @@ public sealed class DirtyClient : IDirtyClient
 
     private async IAsyncEnumerable<T?> StreamCoreAsync<T>(string app, string action, object?[]? args, IReadOnlyDictionary<string, object?>? named, TimeSpan timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        FrameBuilder frame = BuildRequest(app, action, args, named);
-        FrameConnection connection;
-        WorkerEndpoint? endpoint;
-        try
-        {
-            (connection, endpoint) = await TargetAsync(app, timeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            frame.Discard();
-            throw;
-        }
+        FrameBuilder frame = RequestFrame.Build(NextId(), app, action, args, named);
+        (FrameConnection connection, WorkerEndpoint? endpoint) = await TargetAsync(app, frame, timeout, cancellationToken).ConfigureAwait(false);
 
         ulong id = frame.RequestId;
-        var call = new PendingCall(stream: true, connection, endpoint);
-        _pending[id] = call;
+        PendingCall call = _pending.Add(id, stream: true, connection, endpoint);
         connection.Send(frame);
         bool finished = false;
         try
@@ -276,25 +246,18 @@ public sealed class DirtyClient : IDirtyClient
                     throw e.InnerException;
                 }
 
-                switch (item.Type)
+                if (item.Type == MessageType.End)
                 {
-                    case MessageType.Chunk:
-                        yield return TlvConverter.To<T>(new TlvReader(item.Payload).ReadValue());
-                        break;
-                    case MessageType.End:
-                        finished = true;
-                        yield break;
-                    case MessageType.Error:
-                        finished = true;
-                        throw DirtyError.Parse(item.Payload).ToException();
-                    case MessageType.Response:
-                        // A non-streaming action called as a stream: its value is the only item.
-                        finished = true;
-                        yield return TlvConverter.To<T>(new TlvReader(item.Payload).ReadValue());
-                        yield break;
-                    default:
-                        finished = true;
-                        throw new DirtyProtocolException($"unexpected {item.Type} in a stream");
+                    finished = true;
+                    yield break;
+                }
+
+                // A RESPONSE is a non-streaming action called as a stream: its value is the only item.
+                finished = item.Type != MessageType.Chunk;
+                yield return StreamItem<T>(item);
+                if (finished)
+                {
+                    yield break;
                 }
             }
         }
@@ -303,31 +266,50 @@ public sealed class DirtyClient : IDirtyClient
             if (!finished)
             {
                 // The consumer stopped early, timed out or was cancelled: tell the worker to stop producing.
-                Abandon(id, connection);
+                _pending.Abandon(id, connection);
             }
             else
             {
-                TryTake(id, out _);
+                _pending.TryTake(id, out _);
             }
         }
     }
 
-    /// <summary>Where a call for <paramref name="app"/> goes: the least busy worker holding it, else the arbiter's relay.</summary>
-    private async ValueTask<(FrameConnection Connection, WorkerEndpoint? Endpoint)> TargetAsync(string app, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>The value a CHUNK (or a lone RESPONSE) carries; an ERROR becomes its typed exception.</summary>
+    private static T? StreamItem<T>(Frame item) => item.Type switch
     {
-        if (DirectCalls && await RoutesAsync(app, timeout, cancellationToken).ConfigureAwait(false) is { Length: > 0 } routes)
+        MessageType.Chunk or MessageType.Response => TlvConverter.To<T>(new TlvReader(item.Payload).ReadValue()),
+        MessageType.Error => throw DirtyError.Parse(item.Payload).ToException(),
+        _ => throw new DirtyProtocolException($"unexpected {item.Type} in a stream"),
+    };
+
+    /// <summary>
+    /// Where a call for <paramref name="app"/> goes: the least busy worker holding it, else the arbiter's relay.
+    /// When there is nowhere to send it, <paramref name="request"/> goes back to the pool before the exception leaves.
+    /// </summary>
+    private async ValueTask<(FrameConnection Connection, WorkerEndpoint? Endpoint)> TargetAsync(string app, FrameBuilder request, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
         {
-            WorkerEndpoint endpoint = LeastBusy.Pick(routes, ref _nextPick);
-            if (await endpoint.ConnectAsync(cancellationToken).ConfigureAwait(false) is { } direct)
+            if (DirectCalls && await RoutesAsync(app, timeout, cancellationToken).ConfigureAwait(false) is { Length: > 0 } routes)
             {
-                return (direct, endpoint);
+                WorkerEndpoint endpoint = LeastBusy.Pick(routes, ref _nextPick);
+                if (await endpoint.ConnectAsync(cancellationToken).ConfigureAwait(false) is { } direct)
+                {
+                    return (direct, endpoint);
+                }
+
+                // Gone since the arbiter named it (retired or died): ask again next time; this call takes the relay.
+                _routes.Invalidate();
             }
 
-            // Gone since the arbiter named it (retired or died): ask again next time; this call takes the relay.
-            InvalidateRoutes();
+            return (await ConnectAsync(cancellationToken).ConfigureAwait(false), null);
         }
-
-        return (await ConnectAsync(cancellationToken).ConfigureAwait(false), null);
+        catch
+        {
+            request.Discard();
+            throw;
+        }
     }
 
     /// <summary>
@@ -336,110 +318,18 @@ public sealed class DirtyClient : IDirtyClient
     /// </summary>
     private async ValueTask<WorkerEndpoint[]> RoutesAsync(string app, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (_routes.TryGetValue(app, out WorkerEndpoint[]? cached))
+        if (_routes.TryGet(app, out WorkerEndpoint[]? cached))
         {
             return cached;
         }
 
-        long version = Volatile.Read(ref _routesVersion);
+        long version = _routes.Version;
         var query = new FrameBuilder(MessageType.RouteQuery, NextId(), 64);
         query.WriteString(app);
         Frame reply = await CallAsync(query, timeout, cancellationToken).ConfigureAwait(false);
-        if (new TlvReader(reply.Payload).ReadValue() is not List<object?> entries)
-        {
-            throw new DirtyProtocolException("a ROUTE answer is not a list");
-        }
-
-        var endpoints = new WorkerEndpoint[entries.Count];
-        for (int i = 0; i < endpoints.Length; i++)
-        {
-            if (entries[i] is not List<object?> { Count: 2 } entry || entry[0] is not long pid || entry[1] is not string path)
-            {
-                throw new DirtyProtocolException("a ROUTE entry is not [pid, socket path]");
-            }
-
-            WorkerEndpoint endpoint = _endpoints.GetOrAdd((int)pid, static (p, state) => new WorkerEndpoint(state.Owner, p, state.Path), (Owner: this, Path: path));
-            endpoints[i] = endpoint.Path == path ? endpoint : (_endpoints[(int)pid] = new WorkerEndpoint(this, (int)pid, path));
-        }
-
-        lock (_routesGate)
-        {
-            // A change announced while we asked makes this answer stale: use it once, do not keep it.
-            if (_routesVersion == version)
-            {
-                _routes[app] = endpoints;
-            }
-        }
-
+        WorkerEndpoint[] endpoints = _routes.Parse(reply, this);
+        _routes.Store(app, version, endpoints);
         return endpoints;
-    }
-
-    private void InvalidateRoutes()
-    {
-        lock (_routesGate)
-        {
-            _routesVersion++;
-            _routes.Clear();
-        }
-    }
-
-    /// <summary>Removes a call that is done (answered, failed or abandoned); true for whoever removed it.</summary>
-    private bool TryTake(ulong id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PendingCall? call)
-    {
-        if (!_pending.TryRemove(id, out call))
-        {
-            return false;
-        }
-
-        call.Endpoint?.AddInFlight(-1);
-        return true;
-    }
-
-    private FrameBuilder BuildRequest(string app, string action, object?[]? args, IReadOnlyDictionary<string, object?>? named)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(app);
-        ArgumentException.ThrowIfNullOrEmpty(action);
-        var frame = new FrameBuilder(MessageType.Request, NextId());
-        try
-        {
-            frame.WriteString(app);
-            frame.WriteString(action);
-            args ??= [];
-            frame.WriteListHeader(args.Length);
-            foreach (object? a in args)
-            {
-                frame.WriteValue(a);
-            }
-
-            if (named is null)
-            {
-                frame.WriteNull();
-            }
-            else
-            {
-                frame.WriteMapHeader(named.Count);
-                foreach (KeyValuePair<string, object?> kv in named)
-                {
-                    frame.WriteString(kv.Key);
-                    frame.WriteValue(kv.Value);
-                }
-            }
-        }
-        catch
-        {
-            frame.Discard();
-            throw;
-        }
-
-        return frame;
-    }
-
-    private void Abandon(ulong id, FrameConnection connection)
-    {
-        if (TryTake(id, out _))
-        {
-            connection.Send(MessageType.Cancel, id, ReadOnlySpan<byte>.Empty);
-        }
     }
 
     private async ValueTask<FrameConnection> ConnectAsync(CancellationToken cancellationToken)
@@ -475,7 +365,7 @@ public sealed class DirtyClient : IDirtyClient
     }
 
     /// <summary>A connected socket to the arbiter (<paramref name="endpoint"/> null) or a worker, with its reply reader started.</summary>
-    private FrameConnection StartReading(Socket socket, WorkerEndpoint? endpoint)
+    internal FrameConnection StartReading(Socket socket, WorkerEndpoint? endpoint)
     {
         var connection = new FrameConnection(socket);
         _ = ReadLoopAsync(connection, endpoint, connection.ReadAsync(CancellationToken.None));
@@ -521,15 +411,11 @@ public sealed class DirtyClient : IDirtyClient
                 Deliver(frame, inline: false);
             }
 
-            failure = endpoint is null
-                ? new DirtyConnectionException("the dirty arbiter closed the connection")
-                : new DirtyWorkerLostException($"dirty worker {endpoint.Pid} closed the connection before answering");
+            failure = Closed(endpoint);
         }
         catch (Exception e) when (e is DirtyProtocolException or SocketException or ObjectDisposedException or IOException)
         {
-            failure = endpoint is null
-                ? new DirtyConnectionException("lost the connection to the dirty arbiter: " + e.Message, e)
-                : new DirtyWorkerLostException($"lost the connection to dirty worker {endpoint.Pid}: {e.Message}");
+            failure = Lost(endpoint, e);
         }
         finally
         {
@@ -537,23 +423,36 @@ public sealed class DirtyClient : IDirtyClient
             // now and the next call connects again, rather than every call waiting out its deadline on a dead reader.
             if (!handedOff)
             {
-                connection.Dispose();
-                if (endpoint is null)
-                {
-                    _arbiter.Forget(connection);
-
-                    // A restarted arbiter has new workers; the old ones are on their way out.
-                    InvalidateRoutes();
-                    FailCalls(connection, failure ?? new DirtyConnectionException("lost the connection to the dirty arbiter"));
-                }
-                else
-                {
-                    endpoint.Forget(connection);
-                    _endpoints.TryRemove(new KeyValuePair<int, WorkerEndpoint>(endpoint.Pid, endpoint));
-                    InvalidateRoutes();
-                    FailCalls(connection, failure ?? new DirtyWorkerLostException($"lost the connection to dirty worker {endpoint.Pid}"));
-                }
+                ConnectionEnded(connection, endpoint, failure);
             }
+        }
+    }
+
+    private static Exception Closed(WorkerEndpoint? endpoint) => endpoint is null
+        ? new DirtyConnectionException("the dirty arbiter closed the connection")
+        : new DirtyWorkerLostException($"dirty worker {endpoint.Pid} closed the connection before answering");
+
+    private static Exception Lost(WorkerEndpoint? endpoint, Exception e) => endpoint is null
+        ? new DirtyConnectionException("lost the connection to the dirty arbiter: " + e.Message, e)
+        : new DirtyWorkerLostException($"lost the connection to dirty worker {endpoint.Pid}: {e.Message}");
+
+    private void ConnectionEnded(FrameConnection connection, WorkerEndpoint? endpoint, Exception? failure)
+    {
+        connection.Dispose();
+        if (endpoint is null)
+        {
+            _arbiter.Forget(connection);
+
+            // A restarted arbiter has new workers; the old ones are on their way out.
+            _routes.Invalidate();
+            _pending.FailCalls(connection, failure ?? new DirtyConnectionException("lost the connection to the dirty arbiter"));
+        }
+        else
+        {
+            endpoint.Forget(connection);
+            _routes.Forget(endpoint);
+            _routes.Invalidate();
+            _pending.FailCalls(connection, failure ?? new DirtyWorkerLostException($"lost the connection to dirty worker {endpoint.Pid}"));
         }
     }
 
@@ -561,116 +460,10 @@ public sealed class DirtyClient : IDirtyClient
     {
         if (frame.Type == MessageType.RoutesChanged)
         {
-            InvalidateRoutes();
+            _routes.Invalidate();
             return;
         }
 
-        if (!_pending.TryGetValue(frame.RequestId, out PendingCall? call))
-        {
-            return; // abandoned (timed out or cancelled) call: drop the late frame.
-        }
-
-        if (call.Items is not null)
-        {
-            call.Items.Writer.TryWrite(frame);
-            if (frame.Type != MessageType.Chunk)
-            {
-                TryTake(frame.RequestId, out _);
-            }
-        }
-        else if (TryTake(frame.RequestId, out _))
-        {
-            if (inline)
-            {
-                call.Reply.TrySetResult(frame);
-            }
-            else
-            {
-                ThreadPool.UnsafeQueueUserWorkItem(static s => s.Reply.TrySetResult(s.Frame), (call.Reply, Frame: frame), preferLocal: false);
-            }
-        }
-    }
-
-    /// <summary>Fails the calls waiting on <paramref name="connection"/> (every call when null).</summary>
-    private void FailCalls(FrameConnection? connection, Exception error)
-    {
-        foreach (KeyValuePair<ulong, PendingCall> pending in _pending)
-        {
-            if ((connection is null || pending.Value.Connection == connection) && TryTake(pending.Key, out PendingCall? call))
-            {
-                // Never inline: this runs on the reader or in Dispose, and each caller may block.
-                ThreadPool.UnsafeQueueUserWorkItem(static s => s.Reply.TrySetException(s.Error), (call.Reply, Error: error), preferLocal: false);
-                call.Items?.Writer.TryComplete(error);
-            }
-        }
-    }
-
-    private sealed class PendingCall
-    {
-        public PendingCall(bool stream, FrameConnection connection, WorkerEndpoint? endpoint)
-        {
-            Connection = connection;
-            Endpoint = endpoint;
-            endpoint?.AddInFlight(1);
-            if (stream)
-            {
-                Items = Channel.CreateUnbounded<Frame>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-            }
-        }
-
-        /// <summary>The connection the call was sent on: its answer comes back there, and its loss fails the call.</summary>
-        public FrameConnection Connection { get; }
-
-        /// <summary>The worker called directly, or null for a call to (or through) the arbiter.</summary>
-        public WorkerEndpoint? Endpoint { get; }
-
-        /// <summary>Completed inline only by a reader that has another read pending; otherwise from a queued work item.</summary>
-        public TaskCompletionSource<Frame> Reply { get; } = new();
-
-        public Channel<Frame>? Items { get; }
-    }
-
-    /// <summary>A dirty worker this client calls directly: its call socket and one shared connection to it.</summary>
-    private sealed class WorkerEndpoint : ICallTarget
-    {
-        private readonly SharedConnection _connection;
-        private int _inFlight;
-
-        public WorkerEndpoint(DirtyClient owner, int pid, string path)
-        {
-            Pid = pid;
-            Path = path;
-            _connection = new SharedConnection(async cancellationToken =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken).ConfigureAwait(false);
-                }
-                catch (SocketException)
-                {
-                    socket.Dispose();
-                    return null;
-                }
-
-                return owner.StartReading(socket, this);
-            });
-        }
-
-        public int Pid { get; }
-
-        public string Path { get; }
-
-        /// <summary>This client's calls the worker has not answered yet.</summary>
-        public int InFlight => Volatile.Read(ref _inFlight);
-
-        public void AddInFlight(int delta) => Interlocked.Add(ref _inFlight, delta);
-
-        /// <summary>The open connection, connecting first if needed; null when the worker cannot be reached.</summary>
-        public ValueTask<FrameConnection?> ConnectAsync(CancellationToken cancellationToken) => _connection.GetAsync(cancellationToken);
-
-        public void Forget(FrameConnection connection) => _connection.Forget(connection);
-
-        public void Close() => _connection.Close();
+        _pending.Deliver(frame, inline);
     }
 }

@@ -140,73 +140,9 @@ internal sealed class FrameBuilder
 
     private void WriteValue(object? value, int depth)
     {
-        switch (value)
+        if (TryWriteCommon(value) || TryWriteScalar(value!))
         {
-            case null:
-                WriteNull();
-                return;
-            case bool b:
-                WriteBool(b);
-                return;
-            case string s:
-                WriteString(s);
-                return;
-            case int i:
-                WriteInt64(i);
-                return;
-            case long l:
-                WriteInt64(l);
-                return;
-            case double d:
-                WriteDouble(d);
-                return;
-            case byte[] bytes:
-                WriteBytes(bytes);
-                return;
-            case float f:
-                WriteDouble(f);
-                return;
-            case short or sbyte or byte or ushort or uint:
-                WriteInt64(Convert.ToInt64(value, CultureInfo.InvariantCulture));
-                return;
-            case ulong ul:
-                if (ul > long.MaxValue)
-                {
-                    throw new DirtyProtocolException($"{ul} does not fit in a signed 64-bit integer");
-                }
-
-                WriteInt64((long)ul);
-                return;
-            case decimal m:
-                WriteDouble((double)m);
-                return;
-            case char c:
-                WriteString(c.ToString());
-                return;
-            case Enum e:
-                WriteInt64(Convert.ToInt64(e, CultureInfo.InvariantCulture));
-                return;
-            case ReadOnlyMemory<byte> rom:
-                WriteBytes(rom.Span);
-                return;
-            case Memory<byte> mem:
-                WriteBytes(mem.Span);
-                return;
-            case ArraySegment<byte> seg:
-                WriteBytes(seg);
-                return;
-            case Guid g:
-                WriteString(g.ToString());
-                return;
-            case DateTime dt:
-                WriteString(dt.ToString("O", CultureInfo.InvariantCulture));
-                return;
-            case DateTimeOffset dto:
-                WriteString(dto.ToString("O", CultureInfo.InvariantCulture));
-                return;
-            case TimeSpan ts:
-                WriteString(ts.ToString("c", CultureInfo.InvariantCulture));
-                return;
+            return;
         }
 
         if (depth >= ProtocolLimits.MaxDepth)
@@ -217,13 +153,7 @@ internal sealed class FrameBuilder
         switch (value)
         {
             case IDictionary dict:
-                WriteMapHeader(dict.Count);
-                foreach (DictionaryEntry entry in dict)
-                {
-                    WriteString(Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? "");
-                    WriteValue(entry.Value, depth + 1);
-                }
-
+                WriteDictionary(dict, depth);
                 return;
             case IList list:
                 WriteListHeader(list.Count);
@@ -234,41 +164,143 @@ internal sealed class FrameBuilder
 
                 return;
             case IEnumerable enumerable:
-                var items = new List<object?>();
-                foreach (object? item in enumerable)
-                {
-                    items.Add(item);
-                }
-
-                if (items.Count > 0 && IsStringKeyValuePair(items[0]!.GetType()))
-                {
-                    WriteMapHeader(items.Count);
-                    foreach (object? item in items)
-                    {
-                        Type t = item!.GetType();
-                        WriteString((string)t.GetProperty("Key")!.GetValue(item)!);
-                        WriteValue(t.GetProperty("Value")!.GetValue(item), depth + 1);
-                    }
-
-                    return;
-                }
-
-                WriteListHeader(items.Count);
-                foreach (object? item in items)
-                {
-                    WriteValue(item, depth + 1);
-                }
-
+                WriteEnumerable(enumerable, depth);
                 return;
         }
 
         // Any other object travels as a map of its public readable properties (records, anonymous types, DTOs).
-        PropertyInfo[] props = ObjectShapes.Readable(value.GetType());
+        PropertyInfo[] props = ObjectShapes.Readable(value!.GetType());
         WriteMapHeader(props.Length);
         foreach (PropertyInfo p in props)
         {
             WriteString(p.Name);
             WriteValue(p.GetValue(value), depth + 1);
+        }
+    }
+
+    /// <summary>The types calls carry most (checked first, so an argument list costs a few type tests each).</summary>
+    private bool TryWriteCommon(object? value)
+    {
+        switch (value)
+        {
+            case null:
+                WriteNull();
+                return true;
+            case bool b:
+                WriteBool(b);
+                return true;
+            case string s:
+                WriteString(s);
+                return true;
+            case int i:
+                WriteInt64(i);
+                return true;
+            case long l:
+                WriteInt64(l);
+                return true;
+            case double d:
+                WriteDouble(d);
+                return true;
+            case byte[] bytes:
+                WriteBytes(bytes);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>The other single values: narrower numbers, enums, byte spans, and types that travel as strings.</summary>
+    private bool TryWriteScalar(object value)
+    {
+        switch (value)
+        {
+            case float f:
+                WriteDouble(f);
+                return true;
+            case short or sbyte or byte or ushort or uint:
+                WriteInt64(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                return true;
+            case ulong ul:
+                if (ul > long.MaxValue)
+                {
+                    throw new DirtyProtocolException($"{ul} does not fit in a signed 64-bit integer");
+                }
+
+                WriteInt64((long)ul);
+                return true;
+            case decimal m:
+                WriteDouble((double)m);
+                return true;
+            case Enum e:
+                WriteInt64(Convert.ToInt64(e, CultureInfo.InvariantCulture));
+                return true;
+            case ReadOnlyMemory<byte> rom:
+                WriteBytes(rom.Span);
+                return true;
+            case Memory<byte> mem:
+                WriteBytes(mem.Span);
+                return true;
+            case ArraySegment<byte> seg:
+                WriteBytes(seg);
+                return true;
+        }
+
+        if (AsText(value) is { } text)
+        {
+            WriteString(text);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>A char, Guid, DateTime, DateTimeOffset or TimeSpan in its round-trip text form; null for any other value.</summary>
+    private static string? AsText(object value) => value switch
+    {
+        char c => c.ToString(),
+        Guid g => g.ToString(),
+        DateTime dt => dt.ToString("O", CultureInfo.InvariantCulture),
+        DateTimeOffset dto => dto.ToString("O", CultureInfo.InvariantCulture),
+        TimeSpan ts => ts.ToString("c", CultureInfo.InvariantCulture),
+        _ => null,
+    };
+
+    private void WriteDictionary(IDictionary dict, int depth)
+    {
+        WriteMapHeader(dict.Count);
+        foreach (DictionaryEntry entry in dict)
+        {
+            WriteString(Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? "");
+            WriteValue(entry.Value, depth + 1);
+        }
+    }
+
+    /// <summary>Any other sequence: a map when its items are string-keyed pairs, a list otherwise.</summary>
+    private void WriteEnumerable(IEnumerable enumerable, int depth)
+    {
+        var items = new List<object?>();
+        foreach (object? item in enumerable)
+        {
+            items.Add(item);
+        }
+
+        if (items.Count > 0 && IsStringKeyValuePair(items[0]!.GetType()))
+        {
+            WriteMapHeader(items.Count);
+            foreach (object? item in items)
+            {
+                Type t = item!.GetType();
+                WriteString((string)t.GetProperty("Key")!.GetValue(item)!);
+                WriteValue(t.GetProperty("Value")!.GetValue(item), depth + 1);
+            }
+
+            return;
+        }
+
+        WriteListHeader(items.Count);
+        foreach (object? item in items)
+        {
+            WriteValue(item, depth + 1);
         }
     }
 

@@ -40,58 +40,17 @@ internal static class TlvConverter
 
         if (target.IsPrimitive || target == typeof(decimal))
         {
-            if (target == typeof(char) && value is string { Length: 1 } c)
-            {
-                return c[0];
-            }
-
-            if (value is double d && IsIntegral(target) && d != Math.Floor(d))
-            {
-                throw new InvalidCastException($"{d} is not an integer ({target.Name} expected)");
-            }
-
-            return Convert.ChangeType(value, target, CultureInfo.InvariantCulture);
+            return ToPrimitive(value, target);
         }
 
-        if (value is string s)
+        if (value is string s && FromString(s, target) is { } parsed)
         {
-            if (target == typeof(Guid))
-            {
-                return Guid.Parse(s);
-            }
-
-            if (target == typeof(DateTime))
-            {
-                return DateTime.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-            }
-
-            if (target == typeof(DateTimeOffset))
-            {
-                return DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-            }
-
-            if (target == typeof(TimeSpan))
-            {
-                return TimeSpan.Parse(s, CultureInfo.InvariantCulture);
-            }
+            return parsed;
         }
 
-        if (value is byte[] bytes)
+        if (value is byte[] bytes && FromBytes(bytes, target) is { } wrapped)
         {
-            if (target == typeof(ReadOnlyMemory<byte>))
-            {
-                return new ReadOnlyMemory<byte>(bytes);
-            }
-
-            if (target == typeof(Memory<byte>))
-            {
-                return new Memory<byte>(bytes);
-            }
-
-            if (target == typeof(ArraySegment<byte>))
-            {
-                return new ArraySegment<byte>(bytes);
-            }
+            return wrapped;
         }
 
         if (target == typeof(string))
@@ -110,6 +69,68 @@ internal static class TlvConverter
         }
 
         throw new InvalidCastException($"cannot convert {value.GetType().Name} to {target.Name}");
+    }
+
+    private static object ToPrimitive(object value, Type target)
+    {
+        if (target == typeof(char) && value is string { Length: 1 } c)
+        {
+            return c[0];
+        }
+
+        if (value is double d && IsIntegral(target) && d != Math.Floor(d))
+        {
+            throw new InvalidCastException($"{d} is not an integer ({target.Name} expected)");
+        }
+
+        return Convert.ChangeType(value, target, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The types that travel as their round-trip text; null for any other target.</summary>
+    private static object? FromString(string s, Type target)
+    {
+        if (target == typeof(Guid))
+        {
+            return Guid.Parse(s);
+        }
+
+        if (target == typeof(DateTime))
+        {
+            return DateTime.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+        }
+
+        if (target == typeof(DateTimeOffset))
+        {
+            return DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+        }
+
+        if (target == typeof(TimeSpan))
+        {
+            return TimeSpan.Parse(s, CultureInfo.InvariantCulture);
+        }
+
+        return null;
+    }
+
+    /// <summary>The byte-span types a bytes value can be wrapped in; null for any other target.</summary>
+    private static object? FromBytes(byte[] bytes, Type target)
+    {
+        if (target == typeof(ReadOnlyMemory<byte>))
+        {
+            return new ReadOnlyMemory<byte>(bytes);
+        }
+
+        if (target == typeof(Memory<byte>))
+        {
+            return new Memory<byte>(bytes);
+        }
+
+        if (target == typeof(ArraySegment<byte>))
+        {
+            return new ArraySegment<byte>(bytes);
+        }
+
+        return null;
     }
 
     private static bool IsIntegral(Type t) => t == typeof(int) || t == typeof(long) || t == typeof(short) || t == typeof(byte)

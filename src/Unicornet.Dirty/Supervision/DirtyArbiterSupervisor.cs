@@ -94,7 +94,7 @@ public sealed class DirtyArbiterSupervisor : IAsyncDisposable
         ConfigureStartInfo?.Invoke(psi);
         _process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the dirty arbiter");
         _lastStart = DateTime.UtcNow;
-        _log.Info("Spawned dirty arbiter (pid: {Pid})", _process.Id);
+        DirtyLog.ArbiterSpawned(_log, _process.Id);
     }
 
     /// <summary>Restarts the dirty arbiter if it died; returns true when it did. Call once per master tick.</summary>
@@ -112,7 +112,7 @@ public sealed class DirtyArbiterSupervisor : IAsyncDisposable
         }
 
         int code = SafeExitCode(_process);
-        _log.Error("Dirty arbiter (pid: {Pid}) exited with code {Code}; restarting it", _process.Id, code);
+        DirtyLog.ArbiterRestarting(_log, _process.Id, code);
         _process.Dispose();
         _process = null;
         Start();
@@ -160,7 +160,7 @@ public sealed class DirtyArbiterSupervisor : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            _log.Warning("Dirty arbiter (pid: {Pid}) did not stop in time; killing it", p.Id);
+            DirtyLog.ArbiterKilledAfterGrace(_log, p.Id);
             Signals.Send(p.Id, Signals.SIGKILL);
             await p.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         }

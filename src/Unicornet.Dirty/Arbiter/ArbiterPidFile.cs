@@ -4,10 +4,20 @@ using Unicornet.Platform;
 
 namespace Unicornet.Dirty.Arbiter;
 
-// The pid file that lets a fresh dirty arbiter find and stop an orphan of an earlier master.
-internal sealed partial class DirtyArbiterHost
+/// <summary>The pid file that lets a fresh dirty arbiter find and stop an orphan of an earlier master.</summary>
+internal sealed class ArbiterPidFile
 {
-    private void KillStaleInstance()
+    private readonly string? _pidFile;
+    private readonly ILog _log;
+
+    /// <param name="path">The file, or null when the master gave none (nothing is then written or checked).</param>
+    public ArbiterPidFile(string? path, ILog log)
+    {
+        _pidFile = path;
+        _log = log;
+    }
+
+    public void KillStaleInstance()
     {
         if (_pidFile is null || !File.Exists(_pidFile))
         {
@@ -32,7 +42,7 @@ internal sealed partial class DirtyArbiterHost
             return;
         }
 
-        _log.Warning("Dirty arbiter: stopping stale dirty arbiter {Pid} found in {PidFile}", pid, _pidFile);
+        DirtyLog.StoppingStaleArbiter(_log, pid, _pidFile);
         Signals.Send(pid, Signals.SIGTERM);
         for (int i = 0; i < 20 && Signals.Exists(pid); i++)
         {
@@ -61,7 +71,7 @@ internal sealed partial class DirtyArbiterHost
         }
     }
 
-    private void WritePidFile()
+    public void Write()
     {
         if (_pidFile is null)
         {
@@ -73,7 +83,7 @@ internal sealed partial class DirtyArbiterHost
         File.Move(temp, _pidFile, overwrite: true);
     }
 
-    private void RemovePidFile()
+    public void Remove()
     {
         if (_pidFile is null)
         {
