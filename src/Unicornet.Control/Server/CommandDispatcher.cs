@@ -52,7 +52,7 @@ internal sealed class CommandDispatcher
         }
         catch (ControlRequestException e)
         {
-            _log.Warning("control: rejected request: {Reason}", e.Message);
+            ControlLog.RequestRejected(_log, e.Message);
             return ControlResponse.EncodeError(e.Id, e.Message);
         }
 
@@ -76,12 +76,12 @@ internal sealed class CommandDispatcher
             string reason = stopping.IsCancellationRequested
                 ? "the control server is stopping"
                 : $"no answer from the master within {_commandTimeout.TotalSeconds:0.#} s";
-            _log.Warning("control: command {Command} failed: {Reason}", request.Command, reason);
+            ControlLog.CommandFailed(_log, request.Command, reason);
             return ControlResponse.EncodeError(request.Id, "Command failed: " + reason);
         }
         catch (Exception e)
         {
-            _log.Exception(e, "control: command {Command} failed", request.Command);
+            ControlLog.CommandThrew(_log, e, request.Command);
             return ControlResponse.EncodeError(request.Id, "Command failed: " + e.Message);
         }
     }
@@ -105,56 +105,13 @@ internal sealed class CommandDispatcher
 
             case "show":
                 ExpectNoMore(words, 2, "show " + noun);
-                return noun switch
-                {
-                    "workers" => Ok(await Call(_handler.ShowWorkersAsync(cancellationToken), cancellationToken), s_json.WorkersData),
-                    "stats" => Ok(await Call(_handler.ShowStatsAsync(cancellationToken), cancellationToken), s_json.StatsData),
-                    "config" => Ok(await Call(_handler.ShowConfigAsync(cancellationToken), cancellationToken), s_json.ConfigData),
-                    "listeners" => Ok(await Call(_handler.ShowListenersAsync(cancellationToken), cancellationToken), s_json.ListenersData),
-                    "dirty" => Ok(await Call(_handler.ShowDirtyAsync(cancellationToken), cancellationToken), s_json.DirtyData),
-                    "all" => Ok(await ShowAllAsync(cancellationToken), s_json.AllData),
-                    null => throw new ControlArgumentException("'show' needs one of: workers, stats, config, listeners, dirty, all"),
-                    _ => throw new ControlArgumentException($"cannot show '{words[1]}'; choose workers, stats, config, listeners, dirty or all"),
-                };
+                return await ShowAsync(noun, words, cancellationToken).ConfigureAwait(false);
 
             case "worker":
-                switch (noun)
-                {
-                    case "add":
-                        ExpectNoMore(words, 3, "worker add");
-                        return Ok(await Call(_handler.AddWorkersAsync(Count(words, 2), cancellationToken), cancellationToken), s_json.WorkersAdded);
-                    case "remove":
-                        ExpectNoMore(words, 3, "worker remove");
-                        return Ok(await Call(_handler.RemoveWorkersAsync(Count(words, 2), cancellationToken), cancellationToken), s_json.WorkersRemoved);
-                    case "kill":
-                        if (words.Count < 3)
-                        {
-                            throw new ControlArgumentException("'worker kill' needs a PID");
-                        }
-
-                        ExpectNoMore(words, 3, "worker kill");
-                        if (!int.TryParse(words[2], NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || pid <= 0)
-                        {
-                            throw new ControlArgumentException($"'{words[2]}' is not a process id");
-                        }
-
-                        return Ok(await Call(_handler.KillWorkerAsync(pid, cancellationToken), cancellationToken), s_json.WorkerKillResult);
-                    default:
-                        throw new ControlArgumentException("'worker' needs one of: add [N], remove [N], kill PID");
-                }
+                return await WorkerAsync(noun, words, cancellationToken).ConfigureAwait(false);
 
             case "dirty":
-                switch (noun)
-                {
-                    case "add":
-                        ExpectNoMore(words, 3, "dirty add");
-                        return Ok(await Call(_handler.AddDirtyWorkersAsync(Count(words, 2), cancellationToken), cancellationToken), s_json.DirtyScaleResult);
-                    case "remove":
-                        ExpectNoMore(words, 3, "dirty remove");
-                        return Ok(await Call(_handler.RemoveDirtyWorkersAsync(Count(words, 2), cancellationToken), cancellationToken), s_json.DirtyScaleResult);
-                    default:
-                        throw new ControlArgumentException("'dirty' needs one of: add [N], remove [N]");
-                }
+                return await DirtyAsync(noun, words, cancellationToken).ConfigureAwait(false);
 
             case "reload":
                 ExpectNoMore(words, 1, "reload");
@@ -176,6 +133,61 @@ internal sealed class CommandDispatcher
 
             default:
                 throw new UnknownCommandException($"Unknown command: '{words[0]}'. Send 'help' for the list of commands.");
+        }
+    }
+
+    private async Task<Action<Utf8JsonWriter>> ShowAsync(string? noun, List<string> words, CancellationToken cancellationToken) => noun switch
+    {
+        "workers" => Ok(await Call(_handler.ShowWorkersAsync(cancellationToken), cancellationToken), s_json.WorkersData),
+        "stats" => Ok(await Call(_handler.ShowStatsAsync(cancellationToken), cancellationToken), s_json.StatsData),
+        "config" => Ok(await Call(_handler.ShowConfigAsync(cancellationToken), cancellationToken), s_json.ConfigData),
+        "listeners" => Ok(await Call(_handler.ShowListenersAsync(cancellationToken), cancellationToken), s_json.ListenersData),
+        "dirty" => Ok(await Call(_handler.ShowDirtyAsync(cancellationToken), cancellationToken), s_json.DirtyData),
+        "all" => Ok(await ShowAllAsync(cancellationToken), s_json.AllData),
+        null => throw new ControlArgumentException("'show' needs one of: workers, stats, config, listeners, dirty, all"),
+        _ => throw new ControlArgumentException($"cannot show '{words[1]}'; choose workers, stats, config, listeners, dirty or all"),
+    };
+
+    private async Task<Action<Utf8JsonWriter>> WorkerAsync(string? noun, List<string> words, CancellationToken cancellationToken)
+    {
+        switch (noun)
+        {
+            case "add":
+                ExpectNoMore(words, 3, "worker add");
+                return Ok(await Call(_handler.AddWorkersAsync(Count(words, 2), cancellationToken), cancellationToken), s_json.WorkersAdded);
+            case "remove":
+                ExpectNoMore(words, 3, "worker remove");
+                return Ok(await Call(_handler.RemoveWorkersAsync(Count(words, 2), cancellationToken), cancellationToken), s_json.WorkersRemoved);
+            case "kill":
+                if (words.Count < 3)
+                {
+                    throw new ControlArgumentException("'worker kill' needs a PID");
+                }
+
+                ExpectNoMore(words, 3, "worker kill");
+                if (!int.TryParse(words[2], NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || pid <= 0)
+                {
+                    throw new ControlArgumentException($"'{words[2]}' is not a process id");
+                }
+
+                return Ok(await Call(_handler.KillWorkerAsync(pid, cancellationToken), cancellationToken), s_json.WorkerKillResult);
+            default:
+                throw new ControlArgumentException("'worker' needs one of: add [N], remove [N], kill PID");
+        }
+    }
+
+    private async Task<Action<Utf8JsonWriter>> DirtyAsync(string? noun, List<string> words, CancellationToken cancellationToken)
+    {
+        switch (noun)
+        {
+            case "add":
+                ExpectNoMore(words, 3, "dirty add");
+                return Ok(await Call(_handler.AddDirtyWorkersAsync(Count(words, 2), cancellationToken), cancellationToken), s_json.DirtyScaleResult);
+            case "remove":
+                ExpectNoMore(words, 3, "dirty remove");
+                return Ok(await Call(_handler.RemoveDirtyWorkersAsync(Count(words, 2), cancellationToken), cancellationToken), s_json.DirtyScaleResult);
+            default:
+                throw new ControlArgumentException("'dirty' needs one of: add [N], remove [N]");
         }
     }
 

@@ -109,7 +109,7 @@ public sealed class ControlServer : IAsyncDisposable
         }
 
         server._acceptLoop = Task.Run(server.AcceptLoopAsync);
-        log.Info("Control socket listening at {Path}", path);
+        ControlLog.Listening(log, path);
         return server;
     }
 
@@ -139,7 +139,7 @@ public sealed class ControlServer : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            _log.Warning("control: connections did not close within 5 s");
+            ControlLog.ConnectionsOutlivedStop(_log);
         }
 
         TryDelete(_options.SocketPath);
@@ -181,7 +181,7 @@ public sealed class ControlServer : IAsyncDisposable
             throw new ControlSocketInUseException(path, $"{path} exists and is not a socket; refusing to replace it");
         }
 
-        log.Info("Removing stale control socket {Path}", path);
+        ControlLog.RemovingStaleSocket(log, path);
         File.Delete(path);
     }
 
@@ -210,7 +210,7 @@ public sealed class ControlServer : IAsyncDisposable
                     return;
                 }
 
-                _log.Warning("control: accept failed: {Error}", e.Message);
+                ControlLog.AcceptFailed(_log, e.Message);
                 await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
                 continue;
             }
@@ -219,7 +219,7 @@ public sealed class ControlServer : IAsyncDisposable
             {
                 if (_connections.Count >= _options.MaxConnections)
                 {
-                    _log.Warning("control: {Count} clients connected already; closing a new one", _connections.Count);
+                    ControlLog.TooManyClients(_log, _connections.Count);
                     client.Dispose();
                     continue;
                 }
@@ -258,12 +258,12 @@ public sealed class ControlServer : IAsyncDisposable
                 }
                 catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
                 {
-                    _log.Debug("control: closing a client idle for {Seconds} s", _options.IdleTimeout.TotalSeconds);
+                    ControlLog.ClosingIdleClient(_log, _options.IdleTimeout.TotalSeconds);
                     return;
                 }
                 catch (ControlFrameException e)
                 {
-                    _log.Warning("control: bad frame, closing the connection: {Reason}", e.Message);
+                    ControlLog.BadFrame(_log, e.Message);
                     if (e.Error == ControlFrameError.TooLarge)
                     {
                         // The oversized payload cannot be skipped safely; say why, then hang up.
@@ -293,11 +293,11 @@ public sealed class ControlServer : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {
-            _log.Debug("control: connection ended: {Error}", e.Message);
+            ControlLog.ConnectionEnded(_log, e.Message);
         }
         catch (Exception e)
         {
-            _log.Exception(e, "control: unexpected error serving a client");
+            ControlLog.UnexpectedError(_log, e);
         }
     }
 
@@ -316,7 +316,7 @@ public sealed class ControlServer : IAsyncDisposable
         {
             if (candidate.FullName != ours && candidate.Length == 0 && !IsLive(candidate.FullName))
             {
-                log.Debug("Removing stale control socket {Path}", candidate.FullName);
+                ControlLog.SweepingStaleSocket(log, candidate.FullName);
                 TryDelete(candidate.FullName);
             }
         }
@@ -335,7 +335,7 @@ public sealed class ControlServer : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _log.Warning("control: cannot update {Link}: {Error}", link, e.Message);
+            ControlLog.CannotUpdateLink(_log, link, e.Message);
             TryDelete(temporary);
         }
     }
