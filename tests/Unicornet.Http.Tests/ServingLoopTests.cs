@@ -463,10 +463,13 @@ public sealed class ServingLoopTests
     public async Task Graceful_stop_finishes_the_request_in_flight(string workerClass)
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var loop = new LoopHarness(LoopHarness.Options(workerClass), async ctx =>
         {
             started.TrySetResult();
-            await Task.Delay(500);
+
+            // Still running when the stop begins: the stop must wait for it.
+            await stopping.Task.WaitAsync(TimeSpan.FromSeconds(30));
             await Text(ctx, "finished");
         });
         await using (loop)
@@ -475,6 +478,7 @@ public sealed class ServingLoopTests
             socket.Send("GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
             await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
             Task stop = loop.StopAsync();
+            stopping.SetResult();
             string response = LoopHarness.ReadToClose(socket);
             response.ShouldEndWith("finished");
             response.ShouldContain("Connection: close");
@@ -531,7 +535,9 @@ public sealed class ServingLoopTests
         await using var loop = new LoopHarness(LoopHarness.Options("sync"), async ctx =>
         {
             ticksAtStart = events.Ticks;
-            await Task.Delay(2600);
+
+            // The request stays in the app until the worker has ticked twice meanwhile (or the deadline passes).
+            Eventually.Poll(() => events.Ticks - ticksAtStart >= 2, TimeSpan.FromSeconds(30));
             ticksAtEnd = events.Ticks;
             await Text(ctx, "slow");
         }, events);
