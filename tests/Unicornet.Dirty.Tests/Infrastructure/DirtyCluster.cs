@@ -128,20 +128,18 @@ internal sealed class DirtyCluster : IAsyncDisposable
             c.Dispose();
         }
 
-        List<int> pids = new();
+        // Named by pid and start time before the supervisor stops them: a pid freed meanwhile may be reused.
+        List<ProcessIdentity> workers = new();
         try
         {
-            pids.AddRange((await WorkersAsync()).Select(w => (int)(long)w["pid"]!));
+            workers.AddRange((await WorkersAsync()).Select(w => ProcessIdentity.Of((int)(long)w["pid"]!)).OfType<ProcessIdentity>());
         }
         catch (Exception e) when (e is InvalidOperationException or DirtyException)
         {
         }
 
         await Supervisor.DisposeAsync();
-        foreach (int pid in pids)
-        {
-            ProcessKill.Kill(pid);
-        }
+        ProcessTree.Kill(workers);
 
         _marks.ForEach(File.Delete);
     }
