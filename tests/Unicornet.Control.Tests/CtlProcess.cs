@@ -55,10 +55,7 @@ internal static class CtlProcess
         }
         finally
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
+            ProcessTree.Kill(process);
 
             try
             {

@@ -93,13 +93,7 @@ public sealed class HelperTests
         int wakes = 0;
         MainLoopDispatcher dispatcher = new(() => Interlocked.Increment(ref wakes));
         Task<int> pending = Task.Run(() => dispatcher.InvokeAsync(() => Environment.CurrentManagedThreadId));
-        await Task.Run(async () =>
-        {
-            while (!dispatcher.HasPending)
-            {
-                await Task.Delay(5);
-            }
-        }).WaitAsync(TimeSpan.FromSeconds(10));
+        Eventually.Poll(() => dispatcher.HasPending, TimeSpan.FromSeconds(10)).ShouldBeTrue();
 
         pending.IsCompleted.ShouldBeFalse();
         int loopThread = Environment.CurrentManagedThreadId;

@@ -171,14 +171,10 @@ public sealed class SocketFileTests
             if (line == "__wait")
             {
                 // Wait for the server to have dropped the idle client (not a fixed time: a loaded box may be late).
-                var deadline = System.Diagnostics.Stopwatch.StartNew();
-                while (server.Server.ConnectionCount > 0 && deadline.Elapsed < TimeSpan.FromSeconds(30))
-                {
-                    Thread.Sleep(50);
-                }
-
+                // A connection leaves the count only once its stream (and socket) is disposed, so the
+                // client's side is closed by then.
+                Eventually.Poll(() => server.Server.ConnectionCount == 0, TimeSpan.FromSeconds(30));
                 server.Server.ConnectionCount.ShouldBe(0, "the idle client was never closed");
-                Thread.Sleep(100);
                 return string.Empty;
             }
 

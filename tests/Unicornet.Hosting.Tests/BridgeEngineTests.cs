@@ -563,6 +563,7 @@ public sealed class BridgeEngineTests
     {
         for (int i = 1; i <= count; i++)
         {
+            // A stream whose items arrive over time is what the test sends.
             await Task.Delay(5);
             yield return i;
         }

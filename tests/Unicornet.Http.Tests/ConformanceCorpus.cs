@@ -1,13 +1,12 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Unicornet.Http.Serving;
 
 namespace Unicornet.Http.Tests;
 
-/// <summary>Locates and reads /work/shared/conformance/gunicorn-requests (relative to the repository).</summary>
+/// <summary>Reads gunicorn's request corpus, vendored in Conformance/gunicorn-requests and copied beside the test assembly.</summary>
 internal static class ConformanceCorpus
 {
-    public static string Directory { get; } = Find();
+    public static string Directory { get; } = Path.Combine(AppContext.BaseDirectory, "Conformance", "gunicorn-requests");
 
     public static IEnumerable<string> Cases(string kind)
     {
@@ -53,25 +52,5 @@ internal static class ConformanceCorpus
                 ["X-FORWARDED-SSL"] = "on",
             },
         };
-    }
-
-    private static string Find([CallerFilePath] string source = "")
-    {
-        foreach (string start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(source) ?? "" })
-        {
-            for (DirectoryInfo? dir = new(start); dir is not null; dir = dir.Parent)
-            {
-                foreach (string candidate in new[] { Path.Combine(dir.FullName, "shared", "conformance"), Path.Combine(dir.FullName, "..", "shared", "conformance") })
-                {
-                    string path = Path.Combine(candidate, "gunicorn-requests");
-                    if (System.IO.Directory.Exists(path))
-                    {
-                        return Path.GetFullPath(path);
-                    }
-                }
-            }
-        }
-
-        throw new DirectoryNotFoundException("shared/conformance/gunicorn-requests not found above " + AppContext.BaseDirectory);
     }
 }

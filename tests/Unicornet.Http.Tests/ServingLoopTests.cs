@@ -466,6 +466,10 @@ public sealed class ServingLoopTests
         var loop = new LoopHarness(LoopHarness.Options(workerClass), async ctx =>
         {
             started.TrySetResult();
+
+            // Known fixed wait: the request must still run when the loop takes in the stop, and the loops
+            // take it in asynchronously with nothing a test can observe (releasing the app right after
+            // StopAsync() lost the race on gthread under load).
             await Task.Delay(500);
             await Text(ctx, "finished");
         });
@@ -531,7 +535,9 @@ public sealed class ServingLoopTests
         await using var loop = new LoopHarness(LoopHarness.Options("sync"), async ctx =>
         {
             ticksAtStart = events.Ticks;
-            await Task.Delay(2600);
+
+            // The request stays in the app until the worker has ticked twice meanwhile (or the deadline passes).
+            Eventually.Poll(() => events.Ticks - ticksAtStart >= 2, TimeSpan.FromSeconds(30));
             ticksAtEnd = events.Ticks;
             await Text(ctx, "slow");
         }, events);

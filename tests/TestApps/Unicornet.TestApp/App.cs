@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 
 /// <summary>
 /// A tiny app for the process-model tests: <c>/</c> and <c>/pid</c> say which worker answered,
-/// <c>/slow?ms=N</c> takes its time, <c>/hang</c> never returns (inside a method with a name the
+/// <c>/slow?ms=N</c> takes its time (and says on stdout when it starts), <c>/hang</c> never returns (inside a method with a name the
 /// timeout test looks for in the stack traces), <c>/env?name=X</c> echoes an environment variable,
 /// <c>/boom</c> throws (the worker logs it to the error log and answers 500).
 /// </summary>
@@ -40,6 +40,12 @@ public static class App
     private static async Task Slow(HttpContext context)
     {
         int ms = int.TryParse(context.Request.Query["ms"], NumberStyles.None, CultureInfo.InvariantCulture, out int v) ? v : 1000;
+
+        // Tests wait for this line to know the request is in flight before they signal the master.
+        Console.Out.WriteLine("slow request started in " + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        Console.Out.Flush();
+
+        // Being slow is what this endpoint is for.
         await Task.Delay(ms).ConfigureAwait(false);
         await Text(context, "slow done " + Environment.ProcessId.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
     }
@@ -50,6 +56,7 @@ public static class App
         return context.Response.WriteAsync(body + "\n");
     }
 
+    // Hanging (with this method on the stack) is what /hang is for.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void SleepForeverInsideTestApp() => Thread.Sleep(Timeout.Infinite);
 }

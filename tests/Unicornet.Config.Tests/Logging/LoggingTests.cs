@@ -128,12 +128,7 @@ public sealed class LoggingTests : IDisposable
         using var c2 = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         c1.Connect(listener.LocalEndPoint!);
         c2.Connect(listener.LocalEndPoint!);
-        DateTime deadline = DateTime.UtcNow.AddSeconds(5);
-        while (probe.Read() < 2 && DateTime.UtcNow < deadline)
-        {
-            Thread.Sleep(20);
-        }
-
+        Eventually.Poll(() => probe.Read() >= 2, TimeSpan.FromSeconds(5));
         probe.Read().ShouldBe(2);
     }
 }

@@ -58,10 +58,7 @@ public sealed class CompileProcessTests : IDisposable
         }
         finally
         {
-            if (!p.HasExited)
-            {
-                p.Kill(entireProcessTree: true);
-            }
+            ProcessTree.Kill(p);
         }
     }
 

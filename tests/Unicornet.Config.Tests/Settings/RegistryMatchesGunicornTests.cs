@@ -1,52 +1,49 @@
 using System.Text.RegularExpressions;
 using Unicornet.Config.Hooks;
 using Unicornet.Config.Settings;
-using Unicornet.Config.Tests.Support;
 
 namespace Unicornet.Config.Tests.Settings;
 
 /// <summary>
-/// Reads the gunicorn 26 inventory (shared/reference/gunicorn-inventory.md §a) and checks that every
-/// setting exists here under the same name with the same flags, and every hook with its name.
+/// Reads gunicorn 26's settings and hooks (Data/gunicorn-settings.tsv, vendored from gunicorn's config.py)
+/// and checks that every setting exists here under the same name with the same flags, and every hook with its name.
 /// </summary>
-public partial class RegistryMatchesGunicornTests
+public class RegistryMatchesGunicornTests
 {
-    private static readonly string s_inventory = File.ReadAllText(Path.Combine(RepoPaths.Shared, "reference", "gunicorn-inventory.md"));
+    private static readonly (string Kind, string Name, string[] Flags)[] s_gunicorn = ReadGunicornNames();
 
-    [GeneratedRegex(@"^\| (?<name>[a-z0-9_]+) \| (?<cli>[^|]+) \| (?<default>[^|]+) \|", RegexOptions.Multiline)]
-    private static partial Regex SettingRow();
+    private static IEnumerable<(string Name, string[] Flags)> GunicornSettings() =>
+        s_gunicorn.Where(r => r.Kind == "setting").Select(r => (r.Name, r.Flags));
 
-    [GeneratedRegex(@"`(-[-a-zA-Z0-9_]+)[^`]*`")]
-    private static partial Regex Flag();
+    private static IEnumerable<string> GunicornHooks() => s_gunicorn.Where(r => r.Kind == "hook").Select(r => r.Name);
 
-    private static IEnumerable<(string Name, string[] Flags, string Default)> InventorySettings()
+    private static (string Kind, string Name, string[] Flags)[] ReadGunicornNames()
     {
-        int start = s_inventory.IndexOf("## a. Settings", StringComparison.Ordinal);
-        int end = s_inventory.IndexOf("## b. Server hooks", StringComparison.Ordinal);
-        string section = s_inventory[start..end];
-        foreach (Match m in SettingRow().Matches(section))
+        string path = Path.Combine(AppContext.BaseDirectory, "Data", "gunicorn-settings.tsv");
+        string[] lines = File.ReadAllLines(path).Where(l => l.Length > 0 && !l.StartsWith('#')).ToArray();
+        lines[0].ShouldBe("kind\tname\tflags");
+        return lines.Skip(1).Select(line =>
         {
-            if (m.Groups["name"].Value is "setting")
-            {
-                continue;
-            }
-
-            string[] flags = Flag().Matches(m.Groups["cli"].Value).Select(f => f.Groups[1].Value).ToArray();
-            yield return (m.Groups["name"].Value, flags, m.Groups["default"].Value.Trim());
-        }
+            string[] columns = line.Split('\t');
+            columns.Length.ShouldBe(3, line);
+            return (columns[0], columns[1], columns[2].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        }).ToArray();
     }
 
     [Fact]
-    public void The_inventory_parses_to_all_99_non_hook_settings()
+    public void The_list_has_all_99_settings_and_20_hooks_and_nothing_else()
     {
-        InventorySettings().Count().ShouldBe(99);
+        GunicornSettings().Count().ShouldBe(99);
+        GunicornHooks().Count().ShouldBe(20);
+        s_gunicorn.ShouldAllBe(r => r.Kind == "setting" || r.Kind == "hook");
+        s_gunicorn.Select(r => r.Name).ShouldBeUnique();
     }
 
     [Fact]
     public void Every_gunicorn_setting_exists_with_the_same_flags()
     {
         var problems = new List<string>();
-        foreach ((string name, string[] flags, _) in InventorySettings())
+        foreach ((string name, string[] flags) in GunicornSettings())
         {
             SettingDefinition? def = SettingsRegistry.Find(name);
             if (def is null)
@@ -67,17 +64,7 @@ public partial class RegistryMatchesGunicornTests
     [Fact]
     public void Every_gunicorn_hook_exists()
     {
-        string[] hooks =
-        [
-            "on_starting", "on_reload", "when_ready", "pre_fork", "post_fork", "post_worker_init", "worker_int", "worker_abort",
-            "pre_exec", "pre_request", "post_request", "child_exit", "worker_exit", "nworkers_changed", "on_exit", "ssl_context",
-            "on_dirty_starting", "dirty_post_fork", "dirty_worker_init", "dirty_worker_exit",
-        ];
-        HookRegistry.All.Select(h => h.Name).ShouldBe(hooks, ignoreOrder: true);
-        foreach (string hook in hooks)
-        {
-            s_inventory.ShouldContain(hook);
-        }
+        HookRegistry.All.Select(h => h.Name).ShouldBe(GunicornHooks(), ignoreOrder: true);
     }
 
     [Theory]

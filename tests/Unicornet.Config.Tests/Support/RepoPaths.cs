@@ -7,23 +7,6 @@ internal static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The shared/ folder (a sibling of the clone in CI and on developer machines).</summary>
-    public static string Shared
-    {
-        get
-        {
-            foreach (string candidate in new[] { Path.Combine(Root, "..", "shared"), Path.Combine(Root, "shared") })
-            {
-                if (Directory.Exists(candidate))
-                {
-                    return Path.GetFullPath(candidate);
-                }
-            }
-
-            throw new DirectoryNotFoundException($"shared/ not found next to {Root}");
-        }
-    }
-
     /// <summary>The built unicornet.dll (src/Unicornet.Cli), looked for beside this test's output.</summary>
     public static string? CliAssembly()
     {

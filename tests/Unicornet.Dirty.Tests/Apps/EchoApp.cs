@@ -7,7 +7,9 @@ public sealed record Point(int X, int Y);
 /// <summary>A dirty app for the tests; every dirty worker loads it.</summary>
 public sealed class EchoApp : DirtyApp
 {
-    private int _inside;
+    private readonly object _rendezvous = new();
+    private int _arrived;
+    private int _round;
 
     public bool Initialized { get; private set; }
 
@@ -37,33 +39,54 @@ public sealed class EchoApp : DirtyApp
 
     public string BlockingSleep(int milliseconds, string tag)
     {
+        // Occupying a thread for a while is what this action is for.
         Thread.Sleep(milliseconds);
         return tag;
+    }
+
+    /// <summary><see cref="SleepAsync"/> that first creates <paramref name="startedFile"/>: tests wait for it to know the call runs.</summary>
+    public Task<string> MarkedSleepAsync(int milliseconds, string tag, string startedFile, CancellationToken cancellationToken)
+    {
+        File.WriteAllText(startedFile, "");
+        return SleepAsync(milliseconds, tag, cancellationToken);
+    }
+
+    /// <summary><see cref="BlockingSleep"/> that first creates <paramref name="startedFile"/>: tests wait for it to know the call runs.</summary>
+    public string MarkedBlockingSleep(int milliseconds, string tag, string startedFile)
+    {
+        File.WriteAllText(startedFile, "");
+        return BlockingSleep(milliseconds, tag);
     }
 
     /// <summary>Returns true when <paramref name="n"/> calls were inside at the same moment within 10 s.</summary>
     public bool Rendezvous(int n)
     {
-        Interlocked.Increment(ref _inside);
-        try
+        // A barrier: the n-th arrival releases the n-1 waiting ones, so all n were inside together.
+        lock (_rendezvous)
         {
-            var until = DateTime.UtcNow.AddSeconds(10);
-            while (Volatile.Read(ref _inside) < n)
+            int round = _round;
+            if (++_arrived >= n)
             {
-                if (DateTime.UtcNow > until)
+                _arrived = 0;
+                _round++;
+                Monitor.PulseAll(_rendezvous);
+                return true;
+            }
+
+            DateTime until = DateTime.UtcNow.AddSeconds(10);
+            while (_round == round)
+            {
+                TimeSpan left = until - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero)
                 {
+                    _arrived--;
                     return false;
                 }
 
-                Thread.Sleep(5);
+                Monitor.Wait(_rendezvous, left);
             }
 
-            Thread.Sleep(50);
             return true;
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _inside);
         }
     }
 
@@ -73,6 +96,7 @@ public sealed class EchoApp : DirtyApp
         {
             if (delayMs > 0)
             {
+                // Items spaced in time are what the streaming tests ask for.
                 await Task.Delay(delayMs, cancellationToken);
             }
 

@@ -11,6 +11,7 @@ namespace Unicornet.Dirty.Tests.Infrastructure;
 internal sealed class DirtyCluster : IAsyncDisposable
 {
     private readonly List<DirtyClient> _clients = new();
+    private readonly List<string> _marks = new();
 
     private DirtyCluster(DirtyArbiterSupervisor supervisor, string logPath, string procName)
     {
@@ -76,26 +77,34 @@ internal sealed class DirtyCluster : IAsyncDisposable
         ((List<object?>)(await StatusAsync())["workers"]!).Cast<Dictionary<string, object?>>().ToList();
 
     /// <summary>Waits until <paramref name="count"/> dirty workers are ready (and no more are booting).</summary>
-    public async Task WaitReadyAsync(int count, int seconds = 60, params int[] gone)
+    public Task WaitReadyAsync(int count, int seconds = 60, params int[] gone) =>
+        WaitStatusAsync(
+            workers => workers.Count(w => (string?)w["state"] == "ready") == count && workers.All(w => (string?)w["state"] != "booting" && !gone.Contains((int)(long)w["pid"]!)),
+            TimeSpan.FromSeconds(seconds),
+            $"{count} ready dirty worker(s)");
+
+    /// <summary>A path for one of EchoApp's Marked actions to create when it starts running; deleted on dispose.</summary>
+    public string NewStartMark()
     {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < until)
-        {
-            IReadOnlyDictionary<string, object?>? s = await Supervisor.StatusAsync(TimeSpan.FromSeconds(5));
-            if (s is not null)
-            {
-                var workers = ((List<object?>)s["workers"]!).Cast<Dictionary<string, object?>>().ToList();
-                if (workers.Count(w => (string?)w["state"] == "ready") == count && workers.All(w => (string?)w["state"] != "booting" && !gone.Contains((int)(long)w["pid"]!)))
-                {
-                    return;
-                }
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"dirty workers not ready in {seconds}s; log:\n" + ReadLog());
+        string path = Path.Combine(Path.GetTempPath(), $"{ProcName}-{Guid.NewGuid():N}.started");
+        _marks.Add(path);
+        return path;
     }
+
+    /// <summary>Waits until the call given <paramref name="mark"/> runs in its dirty worker.</summary>
+    public void WaitStarted(string mark) =>
+        Eventually.Until(() => File.Exists(mark), TimeSpan.FromSeconds(30), "the call to start in its dirty worker", ReadLog);
+
+    /// <summary>Waits until the arbiter's line for this log text shows up in the error log.</summary>
+    public void WaitForLog(string text, TimeSpan? timeout = null) =>
+        Eventually.Until(() => ReadLog().Contains(text, StringComparison.Ordinal), timeout ?? TimeSpan.FromSeconds(30), $"'{text}' in the dirty log", ReadLog);
+
+    private Task WaitStatusAsync(Func<List<Dictionary<string, object?>>, bool> condition, TimeSpan timeout, string what) =>
+        Eventually.UntilAsync(
+            async () => await Supervisor.StatusAsync(TimeSpan.FromSeconds(5)) is { } s && condition(((List<object?>)s["workers"]!).Cast<Dictionary<string, object?>>().ToList()),
+            timeout,
+            what,
+            ReadLog);
 
     public string ReadLog()
     {
@@ -119,19 +128,19 @@ internal sealed class DirtyCluster : IAsyncDisposable
             c.Dispose();
         }
 
-        List<int> pids = new();
+        // Named by pid and start time before the supervisor stops them: a pid freed meanwhile may be reused.
+        List<ProcessIdentity> workers = new();
         try
         {
-            pids.AddRange((await WorkersAsync()).Select(w => (int)(long)w["pid"]!));
+            workers.AddRange((await WorkersAsync()).Select(w => ProcessIdentity.Of((int)(long)w["pid"]!)).OfType<ProcessIdentity>());
         }
         catch (Exception e) when (e is InvalidOperationException or DirtyException)
         {
         }
 
         await Supervisor.DisposeAsync();
-        foreach (int pid in pids)
-        {
-            ProcessKill.Kill(pid);
-        }
+        ProcessTree.Kill(workers);
+
+        _marks.ForEach(File.Delete);
     }
 }

@@ -22,6 +22,8 @@ internal static class FakeMaster
         supervisor.Start();
         Console.WriteLine("ARBITER " + supervisor.Pid + " " + supervisor.SocketPath);
         Console.Out.Flush();
+        // Not a wait for anything: this stand-in master only has to stay alive until the test kills it
+        // (the bound is for a test that never does).
         Thread.Sleep(TimeSpan.FromMinutes(2));
         return 0;
     }

@@ -1,45 +1,14 @@
-using Unicornet.Platform;
 
 namespace Unicornet.Dirty.Tests.Infrastructure;
 
+/// <summary>The dirty tests' names for the shared process cleanup (<see cref="ProcessTree"/>) and waits.</summary>
 internal static class ProcessKill
 {
-    public static void Kill(int pid)
-    {
-        if (pid > 0 && Signals.Exists(pid))
-        {
-            Signals.Send(pid, Signals.SIGKILL);
-        }
-    }
+    /// <summary>Kills the process <paramref name="pid"/> names now, and its descendants, by pid.</summary>
+    public static void Kill(int pid) => ProcessTree.Kill(pid);
 
-    /// <summary>Waits for a pid to disappear (it may be a zombie of another parent for a moment: check /proc state too).</summary>
-    public static bool WaitGone(int pid, TimeSpan timeout)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < until)
-        {
-            if (!Alive(pid))
-            {
-                return true;
-            }
+    /// <summary>Waits for a pid to disappear (it may be a zombie of another parent for a moment: a zombie counts as gone).</summary>
+    public static bool WaitGone(int pid, TimeSpan timeout) => Eventually.Poll(() => !ProcessTree.Alive(pid), timeout);
 
-            Thread.Sleep(50);
-        }
-
-        return !Alive(pid);
-    }
-
-    public static bool Alive(int pid)
-    {
-        try
-        {
-            string stat = File.ReadAllText($"/proc/{pid}/stat");
-            int close = stat.LastIndexOf(')');
-            return close > 0 && stat.Length > close + 2 && stat[close + 2] != 'Z';
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
+    public static bool Alive(int pid) => ProcessTree.Alive(pid);
 }

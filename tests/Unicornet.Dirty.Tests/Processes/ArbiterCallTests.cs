@@ -53,8 +53,9 @@ public sealed class ArbiterCallTests : IClassFixture<SharedClusterFixture>
     public async Task Calls_go_to_the_worker_with_fewer_calls_in_flight()
     {
         DirtyClient client = _cluster.NewClient();
-        Task<string?> slow = client.ExecuteAsync<string>(Echo, "BlockingSleep", 1500, "slow");
-        await Task.Delay(200);
+        string started = _cluster.NewStartMark();
+        Task<string?> slow = client.ExecuteAsync<string>(Echo, "MarkedBlockingSleep", 1500, "slow", started);
+        _cluster.WaitStarted(started);
         int[] pids = new int[8];
         for (int i = 0; i < pids.Length; i++)
         {

@@ -34,11 +34,7 @@ public sealed class HookTests
             DirtyClient client = cluster.NewClient();
             int worker = await client.ExecuteAsync<int>(TestConfig.EchoApp, "Pid");
             Signals.Send(worker, Signals.SIGKILL);
-            var until = DateTime.UtcNow.AddSeconds(20);
-            while (DateTime.UtcNow < until && !(File.Exists(marks) && File.ReadAllText(marks).Contains("exit ", StringComparison.Ordinal)))
-            {
-                await Task.Delay(100);
-            }
+            Eventually.Poll(() => File.Exists(marks) && File.ReadAllText(marks).Contains("exit ", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
 
             string[] lines = File.ReadAllLines(marks);
             lines.ShouldContain($"starting {arbiter} {arbiter}");

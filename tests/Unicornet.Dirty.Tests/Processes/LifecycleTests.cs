@@ -21,8 +21,9 @@ public sealed class LifecycleTests
         int limitedPid = await client.ExecuteAsync<int>(TestConfig.LimitedApp, "Pid");
 
         // A call stuck in the worker we kill fails as "worker lost", not as a hang.
-        Task<string?> stuck = client.ExecuteAsync<string>(Echo, "BlockingSleep", 20000, "x");
-        await Task.Delay(300);
+        string started = cluster.NewStartMark();
+        Task<string?> stuck = client.ExecuteAsync<string>(Echo, "MarkedBlockingSleep", 20000, "x", started);
+        cluster.WaitStarted(started);
         List<int> killed = await ReadyPidsAsync(cluster);
         foreach (int pid in killed)
         {
@@ -64,11 +65,7 @@ public sealed class LifecycleTests
         Signals.Send(oldArbiter, Signals.SIGKILL);
         ProcessKill.WaitGone(oldArbiter, TimeSpan.FromSeconds(10)).ShouldBeTrue();
 
-        var until = DateTime.UtcNow.AddSeconds(10);
-        while (!cluster.Supervisor.CheckAndRestart() && DateTime.UtcNow < until)
-        {
-            await Task.Delay(200);
-        }
+        Eventually.Poll(cluster.Supervisor.CheckAndRestart, TimeSpan.FromSeconds(10));
 
         cluster.Supervisor.Pid.ShouldNotBeNull();
         cluster.Supervisor.Pid.ShouldNotBe(oldArbiter);
@@ -97,37 +94,35 @@ public sealed class LifecycleTests
         try
         {
             Task<string?> line = master.StandardOutput.ReadLineAsync();
-            (await Task.WhenAny(line, Task.Delay(30000))).ShouldBe(line);
-            string[] parts = (await line)!.Split(' ');
+            string[] parts = (await line.WaitAsync(TimeSpan.FromSeconds(30)))!.Split(' ');
             arbiter = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
             using var client = new DirtyClient(parts[2], TimeSpan.FromSeconds(30));
-            var until = DateTime.UtcNow.AddSeconds(60);
-            while (DateTime.UtcNow < until)
-            {
-                try
+            await Eventually.PollAsync(
+                async () =>
                 {
-                    workers.Add(await client.ExecuteAsync<int>(Echo, "Pid"));
-                    break;
-                }
-                catch (DirtyException)
-                {
-                    await Task.Delay(200);
-                }
-            }
+                    try
+                    {
+                        workers.Add(await client.ExecuteAsync<int>(Echo, "Pid"));
+                        return true;
+                    }
+                    catch (DirtyException)
+                    {
+                        return false;
+                    }
+                },
+                TimeSpan.FromSeconds(60));
 
             workers.Count.ShouldBe(1);
-            master.Kill();
+
+            // The master alone dies (what is under test); its dirty processes must notice by themselves.
+            Signals.Send(master.Id, Signals.SIGKILL);
             master.WaitForExit(10000).ShouldBeTrue();
             ProcessKill.WaitGone(arbiter, TimeSpan.FromSeconds(15)).ShouldBeTrue("the dirty arbiter outlived its master");
             ProcessKill.WaitGone(workers[0], TimeSpan.FromSeconds(15)).ShouldBeTrue("the dirty worker outlived its master");
         }
         finally
         {
-            if (!master.HasExited)
-            {
-                master.Kill();
-            }
-
+            ProcessTree.Kill(master);
             ProcessKill.Kill(arbiter);
             workers.ForEach(ProcessKill.Kill);
         }
@@ -154,7 +149,7 @@ public sealed class LifecycleTests
         await cluster.WaitReadyAsync(2);
 
         cluster.Supervisor.Signal(Signals.SIGTTOU);
-        await Task.Delay(1000);
+        cluster.WaitForLog("Dirty arbiter: TTOU:");
         await cluster.WaitReadyAsync(2);
         int[] pids = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.ExecuteAsync<int>(TestConfig.LimitedApp, "Pid")));
         pids.Distinct().Count().ShouldBe(2);
@@ -167,19 +162,17 @@ public sealed class LifecycleTests
         DirtyClient client = cluster.NewClient();
         List<int> before = await ReadyPidsAsync(cluster);
         cluster.Supervisor.Signal(Signals.SIGHUP);
-        var until = DateTime.UtcNow.AddSeconds(60);
         List<int> after = before;
-        while (DateTime.UtcNow < until)
-        {
-            (await client.ExecuteAsync<long>(Echo, "Add", 1, 1)).ShouldBe(2);
-            after = await ReadyPidsAsync(cluster);
-            if (after.Count == 2 && !after.Intersect(before).Any() && (await cluster.WorkersAsync()).Count == 2)
-            {
-                break;
-            }
 
-            await Task.Delay(100);
-        }
+        // Calls keep succeeding all along the replacement.
+        await Eventually.PollAsync(
+            async () =>
+            {
+                (await client.ExecuteAsync<long>(Echo, "Add", 1, 1)).ShouldBe(2);
+                after = await ReadyPidsAsync(cluster);
+                return after.Count == 2 && !after.Intersect(before).Any() && (await cluster.WorkersAsync()).Count == 2;
+            },
+            TimeSpan.FromSeconds(60));
 
         after.Intersect(before).ShouldBeEmpty();
         after.Count.ShouldBe(2);
@@ -205,8 +198,9 @@ public sealed class LifecycleTests
         try
         {
             DirtyClient client = cluster.NewClient();
-            Task<string?> call = client.ExecuteAsync<string>(Echo, "SleepAsync", 1000, "done");
-            await Task.Delay(300);
+            string started = cluster.NewStartMark();
+            Task<string?> call = client.ExecuteAsync<string>(Echo, "MarkedSleepAsync", 1000, "done", started);
+            cluster.WaitStarted(started);
             int arbiter = cluster.Supervisor.Pid!.Value;
             await cluster.Supervisor.StopAsync(graceful: true);
             (await call.WaitAsync(TimeSpan.FromSeconds(20))).ShouldBe("done");

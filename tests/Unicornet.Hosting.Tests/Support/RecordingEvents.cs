@@ -25,12 +25,6 @@ internal sealed class RecordingEvents : IHttpServingEvents
 
     public void Tick() => Interlocked.Increment(ref Ticks);
 
-    public async Task WaitForCompletedAsync(int count)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (Completed.Count < count)
-        {
-            await Task.Delay(10, cts.Token);
-        }
-    }
+    public Task WaitForCompletedAsync(int count) =>
+        Eventually.UntilAsync(() => Task.FromResult(Completed.Count >= count), TimeSpan.FromSeconds(10), $"{count} completed request(s)");
 }

@@ -1,4 +1,6 @@
-using System.Diagnostics;
+using System.Collections.Concurrent;
+using System.Globalization;
+using Unicornet.IntegrationTests.Support;
 using Unicornet.Platform;
 
 namespace Unicornet.IntegrationTests.Arbiter;
@@ -48,7 +50,7 @@ public sealed class ArbiterProcessTests
         server.WaitServing(1);
         string body = "";
         var slow = Task.Run(() => server.TryGet("/slow?ms=2000", out body, 15000));
-        Thread.Sleep(500);
+        server.WaitForLog("slow request started", Deadline);
         server.Signal(Signals.SIGTERM);
         (await slow.WaitAsync(TimeSpan.FromSeconds(20))).ShouldBe(200);
         body.ShouldStartWith("slow done");
@@ -94,30 +96,9 @@ public sealed class ArbiterProcessTests
     [Fact]
     public async Task App_that_cannot_load_stops_the_master_with_exit_4()
     {
-        using var server = new ServerProcess();
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = server.Dir };
-        foreach (string a in new[] { "exec", Support.Binaries.Unicornet, "-w", "2", "-b", "127.0.0.1:" + server.Port, "NoSuchAssembly.dll:App" })
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using Process p = Process.Start(psi)!;
-        Task<string> err = p.StandardError.ReadToEndAsync();
-        Task<string> output = p.StandardOutput.ReadToEndAsync();
-        try
-        {
-            p.WaitForExit(60_000).ShouldBeTrue();
-            string all = await err.WaitAsync(TimeSpan.FromSeconds(10)) + await output.WaitAsync(TimeSpan.FromSeconds(10));
-            p.ExitCode.ShouldBe(4, all);
-            all.ShouldContain("NoSuchAssembly");
-        }
-        finally
-        {
-            if (!p.HasExited)
-            {
-                p.Kill(entireProcessTree: true);
-            }
-        }
+        await using ServerProcess server = await ServerProcess.StartAsync(["-w", "2", "NoSuchAssembly.dll:App"], waitForHttp: false);
+        (await server.WaitForExitAsync(Deadline)).ShouldBe(4, server.Output);
+        server.Output.ShouldContain("NoSuchAssembly");
     }
 
     [Fact]
@@ -138,12 +119,7 @@ public sealed class ArbiterProcessTests
         List<int> workers = server.WorkerPids();
         server.Track(workers);
         server.Signal(Signals.SIGKILL);
-        var sw = Stopwatch.StartNew();
-        while (workers.Any(ServerProcess.Alive) && sw.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            Thread.Sleep(100);
-        }
-
+        Eventually.Poll(() => !workers.Any(ServerProcess.Alive), TimeSpan.FromSeconds(20));
         workers.Where(ServerProcess.Alive).ShouldBeEmpty();
     }
 
@@ -174,7 +150,7 @@ public sealed class ArbiterProcessTests
 
         string[] lines = File.ReadAllLines(log);
         string[] names = lines.Select(l => l.Split(' ')[0]).Where(n => n != "pre_request" && n != "post_request" || true).ToArray();
-        string master = server.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string master = server.Pid.ToString(CultureInfo.InvariantCulture);
         names.Where(n => n is not ("pre_request" or "post_request")).ShouldBe(
             ["on_starting", "when_ready", "nworkers_changed", "pre_fork", "post_fork", "post_worker_init", "worker_exit", "child_exit", "on_exit"]);
         names.ShouldContain("pre_request");
@@ -197,14 +173,16 @@ public sealed class ArbiterProcessTests
         server.WaitServing(1);
         int failures = 0;
         int ok = 0;
+        var answeredBy = new ConcurrentDictionary<string, int>();
         using var stop = new CancellationTokenSource();
         var load = Task.Run(() =>
         {
             while (!stop.IsCancellationRequested)
             {
-                if (server.TryGet("/", out _) == 200)
+                if (server.TryGet("/", out string body) == 200)
                 {
                     Interlocked.Increment(ref ok);
+                    answeredBy.AddOrUpdate(body.Trim(), 1, (_, n) => n + 1);
                 }
                 else
                 {
@@ -219,19 +197,19 @@ public sealed class ArbiterProcessTests
         server.Track([child]);
         server.WaitFor(() => ServerProcess.ChildrenOf(child).Count >= 1, Deadline, "the new master's worker");
         server.Track(ServerProcess.ChildrenOf(child));
-        Thread.Sleep(2000);
+
+        // Both generations now accept on the same sockets: go on once the load has reached the new one.
+        server.WaitFor(() => ServerProcess.ChildrenOf(child).Any(w => answeredBy.ContainsKey("hello from " + w.ToString(CultureInfo.InvariantCulture))), Deadline, "a request answered by the new master's worker");
         server.Signal(Signals.SIGTERM);
         server.WaitExit(Deadline).ShouldBe(0);
-        var promoted = Stopwatch.StartNew();
-        string expected = child.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        while (!(File.Exists(pidfile) && File.ReadAllText(pidfile).Trim() == expected) && promoted.Elapsed < Deadline)
-        {
-            Thread.Sleep(100);
-        }
-
+        string expected = child.ToString(CultureInfo.InvariantCulture);
+        Eventually.Poll(() => File.Exists(pidfile) && File.ReadAllText(pidfile).Trim() == expected, Deadline);
         File.ReadAllText(pidfile).Trim().ShouldBe(expected, server.Output);
         File.Exists(pidfile + ".2").ShouldBeFalse();
-        Thread.Sleep(1000);
+
+        // The promoted master alone must go on serving without refusals.
+        int promotedAt = Volatile.Read(ref ok);
+        Eventually.Until(() => Volatile.Read(ref ok) >= promotedAt + 20, Deadline, "20 requests served after the old master exited", () => server.Output);
         stop.Cancel();
         await load.WaitAsync(TimeSpan.FromSeconds(20));
         server.Track(ServerProcess.ChildrenOf(child));

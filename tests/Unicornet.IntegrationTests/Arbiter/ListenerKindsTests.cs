@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Unicornet.IntegrationTests.Support;
 using Unicornet.Platform;
 
 namespace Unicornet.IntegrationTests.Arbiter;
@@ -88,6 +89,9 @@ public sealed class ListenerKindsTests
     public void User_group_and_umask_apply_to_the_workers()
     {
         using var server = new ServerProcess();
+
+        // The worker loads assemblies after it switched to nobody, who may not be able to enter the clone.
+        server.UseWorldReadableCopy();
         server.Start("-w", "1", "-u", "nobody", "-g", "nogroup", "-m", "027");
         if (ProcessInfo.EffectiveUid != 0)
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Unicornet.IntegrationTests.Support;
 using Unicornet.Platform;
 
 namespace Unicornet.IntegrationTests.Arbiter;

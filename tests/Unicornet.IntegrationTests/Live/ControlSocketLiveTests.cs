@@ -17,31 +17,18 @@ public sealed class ControlSocketLiveTests
         return doc.RootElement.Clone();
     }
 
-    private static async Task<int> WorkerCountEventually(string socket, int expected)
-    {
-        int count = -1;
-        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            count = Data(socket, "show workers").GetProperty("count").GetInt32();
-            if (count == expected)
-            {
-                return count;
-            }
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
-            await Task.Delay(200);
-        }
-
-        return count;
-    }
+    private static Task<int> WorkerCountEventually(string socket, int expected) =>
+        Eventually.ValueAsync(() => Task.FromResult(Data(socket, "show workers").GetProperty("count").GetInt32()), count => count == expected, Deadline);
 
     [Fact]
     public async Task Every_command_works_against_a_live_server()
     {
-        string dir = Directory.CreateTempSubdirectory("unicornet-ctl-live-").FullName;
-        string socket = Path.Combine(dir, "ctl.sock");
+        // {DIR}: the server's own directory, deleted with it.
         await using ServerProcess server = await ServerProcess.StartAsync(
-            ["-w", "2", "-k", "gthread", "--control-socket", socket, Examples.Dll("HelloApp") + ":App"]);
+            ["-w", "2", "-k", "gthread", "--control-socket", "{DIR}/ctl.sock", Examples.Dll("HelloApp") + ":App"]);
+        string socket = Path.Combine(server.Directory, "ctl.sock");
 
         (await WorkerCountEventually(socket, 2)).ShouldBe(2);
 
@@ -63,11 +50,7 @@ public sealed class ControlSocketLiveTests
 
         int victim = Data(socket, "show workers").GetProperty("workers")[0].GetProperty("pid").GetInt32();
         Data(socket, "worker kill " + victim);
-        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && Data(socket, "show workers").GetProperty("workers").EnumerateArray().Any(w => w.GetProperty("pid").GetInt32() == victim))
-        {
-            await Task.Delay(200);
-        }
+        Eventually.Poll(() => !Data(socket, "show workers").GetProperty("workers").EnumerateArray().Any(w => w.GetProperty("pid").GetInt32() == victim), Deadline);
 
         (await WorkerCountEventually(socket, 2)).ShouldBe(2);
         Data(socket, "show workers").GetProperty("workers").EnumerateArray().ShouldNotContain(w => w.GetProperty("pid").GetInt32() == victim);
@@ -81,6 +64,5 @@ public sealed class ControlSocketLiveTests
         Data(socket, "shutdown");
         (await server.WaitForExitAsync(TimeSpan.FromSeconds(60))).ShouldBe(0);
         File.Exists(socket).ShouldBeFalse();
-        Directory.Delete(dir, recursive: true);
     }
 }

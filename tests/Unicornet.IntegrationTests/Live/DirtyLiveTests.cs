@@ -11,32 +11,31 @@ public sealed class DirtyLiveTests
     public async Task Dirty_model_is_called_from_http_workers_and_streams()
     {
         string bin = Path.GetDirectoryName(Examples.Dll("DirtyModel"))!;
-        string socket = Path.Combine(Directory.CreateTempSubdirectory("unicornet-dirty-live-").FullName, "ctl.sock");
+        // {DIR}: the server's own directory, deleted with it.
         await using ServerProcess server = await ServerProcess.StartAsync(
-            ["-w", "2", "-k", "async", "--control-socket", socket, "--dirty-app", "DirtyModel:DirtyModel.ModelApp:1", "--dirty-workers", "2", "--dirty-threads", "2", "DirtyModel:Http.App"],
+            ["-w", "2", "-k", "async", "--control-socket", "{DIR}/ctl.sock", "--dirty-app", "DirtyModel:DirtyModel.ModelApp:1", "--dirty-workers", "2", "--dirty-threads", "2", "DirtyModel:Http.App"],
             workingDirectory: bin,
             readyPath: "/missing",
             timeout: TimeSpan.FromSeconds(90));
+        string socket = Path.Combine(server.Directory, "ctl.sock");
         using var client = new HttpClient { BaseAddress = server.BaseUri, Timeout = TimeSpan.FromSeconds(60) };
 
         // The model trains at init in its dirty worker; until then a call gets the typed
         // "no dirty worker has the app loaded" error (503 from the example app), so poll with a deadline.
-        HttpStatusCode status = 0;
-        string predictBody = "";
-        DateTime deadline = DateTime.UtcNow.AddSeconds(90);
-        while (DateTime.UtcNow < deadline)
-        {
-            using HttpResponseMessage predict = await client.GetAsync("/predict");
-            status = predict.StatusCode;
-            predictBody = await predict.Content.ReadAsStringAsync();
-            if (status != HttpStatusCode.ServiceUnavailable)
+        (HttpStatusCode status, string predictBody) = await Eventually.ValueAsync(
+            async () =>
             {
-                break;
-            }
+                using HttpResponseMessage predict = await client.GetAsync("/predict");
+                string text = await predict.Content.ReadAsStringAsync();
+                if (predict.StatusCode == HttpStatusCode.ServiceUnavailable)
+                {
+                    text.ShouldContain("DirtyNoWorkersAvailableException");
+                }
 
-            predictBody.ShouldContain("DirtyNoWorkersAvailableException");
-            await Task.Delay(250);
-        }
+                return (predict.StatusCode, text);
+            },
+            answer => answer.StatusCode != HttpStatusCode.ServiceUnavailable,
+            TimeSpan.FromSeconds(90));
 
         status.ShouldBe(HttpStatusCode.OK, predictBody + server.Output);
         using (JsonDocument p = JsonDocument.Parse(predictBody))

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Net;
 using Unicornet.IntegrationTests.Support;
 
 namespace Unicornet.IntegrationTests.Serving;
@@ -7,26 +5,9 @@ namespace Unicornet.IntegrationTests.Serving;
 /// <summary>HTTP/2 and TLS on the kestrel worker class, with real clients (curl, h2load, HttpClient).</summary>
 public sealed class KestrelProtocolTests
 {
-    private static CommandResult Tool(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-        using Process p = Process.Start(psi)!;
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(60_000))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} did not finish");
-        }
-
-        p.WaitForExit();
-        return new CommandResult(p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static CommandResult Tool(string file, params string[] args) => CommandRunner.RunFile(file, args, timeout: Deadline);
 
     [Fact]
     public async Task H2c_prior_knowledge_with_curl_and_h2load()
@@ -34,7 +15,7 @@ public sealed class KestrelProtocolTests
         await using ServerProcess server = await ServerProcess.StartAsync(
             ["-k", "kestrel", "-w", "2", "--no-control-socket", "--http-protocols", "h2", "--http2-cleartext", "prior-knowledge", Examples.Dll("HelloApp") + ":App"],
             waitForHttp: false);
-        await WaitForH2(server);
+        WaitForH2(server);
 
         CommandResult curl = Tool("curl", "-sS", "--http2-prior-knowledge", "-o", "-", "-w", "\n%{http_version}", server.BaseUri.ToString());
         curl.ExitCode.ShouldBe(0, curl.Output);
@@ -57,7 +38,7 @@ public sealed class KestrelProtocolTests
                 ["-k", "kestrel", "-w", "1", "--no-control-socket", "--certfile", cert, "--keyfile", key, "--http-protocols", "h2,h1", Examples.Dll("HelloApp") + ":App"],
                 waitForHttp: false);
             string url = $"https://127.0.0.1:{server.Port}/";
-            await WaitForTls(server, url);
+            WaitForTls(server, url);
 
             CommandResult h2 = Tool("curl", "-sS", "-k", "--http2", "-o", "-", "-w", "\n%{http_version}", url);
             h2.ExitCode.ShouldBe(0, h2.Output);
@@ -72,35 +53,9 @@ public sealed class KestrelProtocolTests
         }
     }
 
-    private static async Task WaitForH2(ServerProcess server)
-    {
-        DateTime deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline && !server.HasExited)
-        {
-            if (Tool("curl", "-s", "--http2-prior-knowledge", "-o", "/dev/null", server.BaseUri.ToString()).ExitCode == 0)
-            {
-                return;
-            }
+    private static void WaitForH2(ServerProcess server) =>
+        server.WaitFor(() => Tool("curl", "-s", "--http2-prior-knowledge", "-o", "/dev/null", server.BaseUri.ToString()).ExitCode == 0, Deadline, "an h2c answer");
 
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("no h2c answer:\n" + server.Output);
-    }
-
-    private static async Task WaitForTls(ServerProcess server, string url)
-    {
-        DateTime deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline && !server.HasExited)
-        {
-            if (Tool("curl", "-s", "-k", "-o", "/dev/null", url).ExitCode == 0)
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("no TLS answer:\n" + server.Output);
-    }
+    private static void WaitForTls(ServerProcess server, string url) =>
+        server.WaitFor(() => Tool("curl", "-s", "-k", "-o", "/dev/null", url).ExitCode == 0, Deadline, "a TLS answer");
 }

@@ -8,12 +8,17 @@ internal sealed record CommandResult(int ExitCode, string StdOut, string StdErr)
     public string Output => StdOut + StdErr;
 }
 
-/// <summary>Runs a short-lived command (unicornet --check-config, unicornetc -c ...) with a deadline.</summary>
+/// <summary>Runs a short-lived command (unicornet --check-config, unicornetc -c ..., curl) with a deadline.</summary>
 internal static class CommandRunner
 {
-    public static CommandResult Run(string assembly, IEnumerable<string> args, string? workingDirectory = null, IDictionary<string, string?>? env = null, TimeSpan? timeout = null, string? stdin = null)
+    /// <summary>Runs <c>dotnet exec ASSEMBLY ARGS</c>.</summary>
+    public static CommandResult Run(string assembly, IEnumerable<string> args, string? workingDirectory = null, IDictionary<string, string?>? env = null, TimeSpan? timeout = null, string? stdin = null) =>
+        RunFile("dotnet", ["exec", assembly, .. args], workingDirectory, env, timeout, stdin);
+
+    /// <summary>Runs the program <paramref name="file"/> (looked up in PATH) with <paramref name="args"/>; kills its tree if the deadline passes.</summary>
+    public static CommandResult RunFile(string file, IEnumerable<string> args, string? workingDirectory = null, IDictionary<string, string?>? env = null, TimeSpan? timeout = null, string? stdin = null)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -21,8 +26,6 @@ internal static class CommandRunner
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Directory.GetCurrentDirectory(),
         };
-        psi.ArgumentList.Add("exec");
-        psi.ArgumentList.Add(assembly);
         foreach (string a in args)
         {
             psi.ArgumentList.Add(a);
@@ -54,7 +57,7 @@ internal static class CommandRunner
 
             if (!p.WaitForExit((int)(timeout ?? TimeSpan.FromSeconds(60)).TotalMilliseconds))
             {
-                throw new TimeoutException($"{Path.GetFileName(assembly)} {string.Join(' ', args)} did not finish in time");
+                throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in time");
             }
 
             p.WaitForExit();
@@ -62,10 +65,7 @@ internal static class CommandRunner
         }
         finally
         {
-            if (!p.HasExited)
-            {
-                p.Kill(entireProcessTree: true);
-            }
+            ProcessTree.Kill(p);
         }
     }
 }
