@@ -1,44 +1,34 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
-using Microsoft.AspNetCore.Http;
 using Unicornet.Http.Connection;
 
 namespace Unicornet.Http.Serving;
 
 /// <summary>
-/// The gthread and async worker classes: async accept on every listener, many connections per process (capped
-/// at <c>worker_connections</c>: accepting pauses at the cap), keep-alive, and a one-second heartbeat that calls
+/// What the gthread and async classes share: async accept on every listener, many connections per process (capped
+/// at <c>worker_connections</c>: accepting pauses at the cap), keep-alive, and a heartbeat that calls
 /// <see cref="IHttpServingEvents.Tick"/> and enforces header-read and keep-alive deadlines. Idle connections hold
-/// no thread: they are a pending socket read and a pooled buffer. gthread additionally limits the requests
-/// running at once to <c>threads</c>.
+/// no thread: they are a pending socket read and a pooled buffer. The class decides the connection settings
+/// (<see cref="GthreadServingLoop"/>, <see cref="AsyncServingLoop"/>).
 /// </summary>
-internal sealed class ConnectionServingLoop : IHttpServingLoop
+internal sealed class MultiConnectionLoop
 {
     private readonly HttpServingOptions _options;
-    private readonly RequestDelegate _app;
     private readonly IHttpServingEvents _events;
-    private readonly bool _limitRequests;
     private readonly ConcurrentDictionary<Http1Connection, byte> _connections = new();
 
-    public ConnectionServingLoop(HttpServingOptions options, RequestDelegate app, IHttpServingEvents events, bool limitRequests)
+    public MultiConnectionLoop(HttpServingOptions options, IHttpServingEvents events)
     {
         _options = options;
-        _app = app;
         _events = events;
-        _limitRequests = limitRequests;
     }
 
     /// <summary>Open connections (for tests and diagnostics).</summary>
     public int ConnectionCount => _connections.Count;
 
-    public async Task RunAsync(IReadOnlyList<Socket> listeners, CancellationToken graceful, CancellationToken immediate)
+    /// <summary>Serves until stopped (see <see cref="IHttpServingLoop.RunAsync"/>), every connection with <paramref name="settings"/>.</summary>
+    public async Task RunAsync(ConnectionSettings settings, IReadOnlyList<Socket> listeners, CancellationToken graceful, CancellationToken immediate)
     {
-        using var gate = _limitRequests ? new SemaphoreSlim(Math.Max(1, _options.Threads)) : null;
-        var settings = new ConnectionSettings(_options, _app, _events, keepAlive: true, gate)
-        {
-            AllowUpgrade = !_limitRequests,
-            AppsRunOnPollThread = !_limitRequests && _options.AppsRunOnPollThread,
-        };
         using var stopAccepting = CancellationTokenSource.CreateLinkedTokenSource(graceful, immediate);
         settings.StopRequested = () =>
         {
@@ -62,8 +52,14 @@ internal sealed class ConnectionServingLoop : IHttpServingLoop
         }
 
         await Task.WhenAll(accepts).ConfigureAwait(false);
+        await DrainAsync(immediate).ConfigureAwait(false);
+        await tickerStop.CancelAsync().ConfigureAwait(false);
+        await ticker.ConfigureAwait(false);
+    }
 
-        // Stopping: idle keep-alive connections close now, busy ones after their current response.
+    /// <summary>Stopping: idle keep-alive connections close now, busy ones after their current response (within graceful_timeout).</summary>
+    private async Task DrainAsync(CancellationToken immediate)
+    {
         foreach (Http1Connection connection in _connections.Keys)
         {
             if (immediate.IsCancellationRequested)
@@ -93,9 +89,6 @@ internal sealed class ConnectionServingLoop : IHttpServingLoop
         {
             connection.Abort();
         }
-
-        await tickerStop.CancelAsync().ConfigureAwait(false);
-        await ticker.ConfigureAwait(false);
     }
 
     private async Task AcceptLoopAsync(Socket listener, ConnectionSettings settings, SemaphoreSlim slots, CancellationToken stop)
