@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using Microsoft.AspNetCore.Http;
-using Unicornet.Http.Response;
 
 namespace Unicornet.Http.Connection;
 
@@ -138,45 +136,20 @@ internal sealed class Http1OutputProducer
     }
 
     /// <summary>
-    /// Ends the body: closes the open chunk and appends the last one with <paramref name="trailers"/>. False when
-    /// fewer bytes were written than Content-Length promised (the framing is broken).
+    /// Ends the body: closes the open chunk and, when chunked, appends <paramref name="lastChunk"/> (the last chunk
+    /// with its trailers). False when fewer bytes were written than Content-Length promised (the framing is broken).
     /// </summary>
-    public bool CompleteBody(IHeaderDictionary? trailers)
+    public bool CompleteBody(ReadOnlySpan<byte> lastChunk)
     {
         CloseChunk();
         if (_chunked)
         {
-            AppendLastChunk(trailers);
+            AppendRaw(lastChunk);
         }
 
         bool whole = !(_declaredLength >= 0 && _bodyAllowed && _bodyBytes < _declaredLength);
         _completed = true;
         return whole;
-    }
-
-    private void AppendLastChunk(IHeaderDictionary? trailers)
-    {
-        if (trailers is HeaderDictionary own)
-        {
-            own.IsReadOnly = true;
-        }
-
-        if (trailers is null || trailers.Count == 0)
-        {
-            AppendRaw("0\r\n\r\n"u8);
-            return;
-        }
-
-        var writer = new HeadWriter(256);
-        try
-        {
-            ResponseHeadBuilder.WriteLastChunk(ref writer, trailers);
-            AppendRaw(writer.Written);
-        }
-        finally
-        {
-            writer.Dispose();
-        }
     }
 
     // ---- the PipeWriter's buffer ----------------------------------------------------------------------------

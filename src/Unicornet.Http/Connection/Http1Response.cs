@@ -123,13 +123,43 @@ internal sealed class Http1Response :
             Commit(appCompleted: true);
         }
 
-        if (!_output.CompleteBody(_trailers))
+        if (!CompleteBody())
         {
             // Fewer bytes than promised: the framing is broken, so the connection cannot be reused.
             _keepAlive = false;
         }
 
         await _output.SendAsync(default).ConfigureAwait(false);
+    }
+
+    private bool CompleteBody()
+    {
+        if (!_output.Chunked)
+        {
+            return _output.CompleteBody([]);
+        }
+
+        IHeaderDictionary? trailers = _trailers;
+        if (trailers is HeaderDictionary own)
+        {
+            own.IsReadOnly = true;
+        }
+
+        if (trailers is null || trailers.Count == 0)
+        {
+            return _output.CompleteBody("0\r\n\r\n"u8);
+        }
+
+        var writer = new HeadWriter(256);
+        try
+        {
+            ResponseHeadBuilder.WriteLastChunk(ref writer, trailers);
+            return _output.CompleteBody(writer.Written);
+        }
+        finally
+        {
+            writer.Dispose();
+        }
     }
 
     private async ValueTask FireOnStartingAsync()
