@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
-using Unicornet.Http.Connection;
 
 namespace Unicornet.Http.Serving;
 
@@ -13,26 +12,11 @@ namespace Unicornet.Http.Serving;
 /// </summary>
 internal sealed class AsyncServingLoop : IHttpServingLoop
 {
-    private readonly HttpServingOptions _options;
-    private readonly RequestDelegate _app;
-    private readonly IHttpServingEvents _events;
     private readonly MultiConnectionLoop _loop;
 
-    public AsyncServingLoop(HttpServingOptions options, RequestDelegate app, IHttpServingEvents events)
-    {
-        _options = options;
-        _app = app;
-        _events = events;
-        _loop = new MultiConnectionLoop(options, events);
-    }
+    public AsyncServingLoop(HttpServingOptions options, RequestDelegate app, IHttpServingEvents events) =>
+        _loop = new MultiConnectionLoop(options, app, events);
 
-    public Task RunAsync(IReadOnlyList<Socket> listeners, CancellationToken graceful, CancellationToken immediate)
-    {
-        var settings = new ConnectionSettings(_options, _app, _events, keepAlive: true, requestGate: null)
-        {
-            AllowUpgrade = true,
-            AppsRunOnPollThread = _options.AppsRunOnPollThread,
-        };
-        return _loop.RunAsync(settings, listeners, graceful, immediate);
-    }
+    public Task RunAsync(IReadOnlyList<Socket> listeners, CancellationToken graceful, CancellationToken immediate) =>
+        _loop.RunAsync(listeners, requestGate: null, allowUpgrade: true, appsRunOnPollThread: _loop.Options.AppsRunOnPollThread, graceful, immediate);
 }

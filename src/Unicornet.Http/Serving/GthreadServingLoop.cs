@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
-using Unicornet.Http.Connection;
 
 namespace Unicornet.Http.Serving;
 
@@ -12,23 +11,14 @@ namespace Unicornet.Http.Serving;
 /// </summary>
 internal sealed class GthreadServingLoop : IHttpServingLoop
 {
-    private readonly HttpServingOptions _options;
-    private readonly RequestDelegate _app;
-    private readonly IHttpServingEvents _events;
     private readonly MultiConnectionLoop _loop;
 
-    public GthreadServingLoop(HttpServingOptions options, RequestDelegate app, IHttpServingEvents events)
-    {
-        _options = options;
-        _app = app;
-        _events = events;
-        _loop = new MultiConnectionLoop(options, events);
-    }
+    public GthreadServingLoop(HttpServingOptions options, RequestDelegate app, IHttpServingEvents events) =>
+        _loop = new MultiConnectionLoop(options, app, events);
 
     public async Task RunAsync(IReadOnlyList<Socket> listeners, CancellationToken graceful, CancellationToken immediate)
     {
-        using var threads = new SemaphoreSlim(Math.Max(1, _options.Threads));
-        var settings = new ConnectionSettings(_options, _app, _events, keepAlive: true, requestGate: threads);
-        await _loop.RunAsync(settings, listeners, graceful, immediate).ConfigureAwait(false);
+        using var threads = new SemaphoreSlim(Math.Max(1, _loop.Options.Threads));
+        await _loop.RunAsync(listeners, requestGate: threads, allowUpgrade: false, appsRunOnPollThread: false, graceful, immediate).ConfigureAwait(false);
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Http;
 using Unicornet.Http.Connection;
 
 namespace Unicornet.Http.Serving;
@@ -14,21 +15,35 @@ namespace Unicornet.Http.Serving;
 internal sealed class MultiConnectionLoop
 {
     private readonly HttpServingOptions _options;
+    private readonly RequestDelegate _app;
     private readonly IHttpServingEvents _events;
     private readonly ConcurrentDictionary<Http1Connection, byte> _connections = new();
 
-    public MultiConnectionLoop(HttpServingOptions options, IHttpServingEvents events)
+    public MultiConnectionLoop(HttpServingOptions options, RequestDelegate app, IHttpServingEvents events)
     {
         _options = options;
+        _app = app;
         _events = events;
     }
+
+    public HttpServingOptions Options => _options;
 
     /// <summary>Open connections (for tests and diagnostics).</summary>
     public int ConnectionCount => _connections.Count;
 
-    /// <summary>Serves until stopped (see <see cref="IHttpServingLoop.RunAsync"/>), every connection with <paramref name="settings"/>.</summary>
-    public async Task RunAsync(ConnectionSettings settings, IReadOnlyList<Socket> listeners, CancellationToken graceful, CancellationToken immediate)
+    /// <summary>
+    /// Serves until stopped (see <see cref="IHttpServingLoop.RunAsync"/>), keeping connections alive. What differs by
+    /// class: <paramref name="requestGate"/> caps the requests running at once, <paramref name="allowUpgrade"/> offers
+    /// IHttpUpgradeFeature, <paramref name="appsRunOnPollThread"/> serves on the accepting thread and holds flushes.
+    /// </summary>
+    public async Task RunAsync(
+        IReadOnlyList<Socket> listeners, SemaphoreSlim? requestGate, bool allowUpgrade, bool appsRunOnPollThread, CancellationToken graceful, CancellationToken immediate)
     {
+        var settings = new ConnectionSettings(_options, _app, _events, keepAlive: true, requestGate)
+        {
+            AllowUpgrade = allowUpgrade,
+            AppsRunOnPollThread = appsRunOnPollThread,
+        };
         using var stopAccepting = CancellationTokenSource.CreateLinkedTokenSource(graceful, immediate);
         settings.StopRequested = () =>
         {
