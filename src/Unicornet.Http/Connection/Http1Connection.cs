@@ -91,6 +91,9 @@ internal sealed class Http1Connection : IDisposable
 
     public bool IsAborted => _aborted;
 
+    /// <summary>The bytes received and not yet consumed (set up once the TLS handshake is done).</summary>
+    public ConnectionInput Input => _input;
+
     /// <summary>A request is between its head and its end (the app may be told its client left).</summary>
     public bool RequestActive { get; set; }
 

@@ -24,18 +24,16 @@ internal sealed class Http1Features : IFeatureCollection, IConnectionState
     private readonly Http1Request _request;
     private readonly Http1RequestBody _body;
     private readonly Http1Response _response;
-    private readonly Http1Upgrade _upgrade;
     private Dictionary<Type, object?>? _overrides;
     private int _revision;
     private object? _connectionState;
 
-    public Http1Features(ConnectionSettings settings, Http1Request request, Http1RequestBody body, Http1Response response, Http1Upgrade upgrade)
+    public Http1Features(ConnectionSettings settings, Http1Request request, Http1RequestBody body, Http1Response response)
     {
         _settings = settings;
         _request = request;
         _body = body;
         _response = response;
-        _upgrade = upgrade;
     }
 
     object? IConnectionState.State { get => _connectionState; set => _connectionState = value; }
@@ -110,7 +108,7 @@ internal sealed class Http1Features : IFeatureCollection, IConnectionState
 
         if (key == typeof(IHttpUpgradeFeature))
         {
-            return _settings.AllowUpgrade ? _upgrade : null;
+            return _settings.AllowUpgrade ? _response.Upgrade : null;
         }
 
         return null;

@@ -22,7 +22,7 @@ internal sealed class Http1RequestBody :
     private readonly ConnectionInput _input;
     private readonly Http1OutputProducer _output;
     private readonly RequestBodyReader _reader;
-    private readonly Func<ValueTask> _sendContinue;
+    private Func<ValueTask>? _sendContinue;
     private bool _expectContinuePending;
     private HttpParseException? _error;
     private long? _maxRequestBodySize;
@@ -36,7 +36,6 @@ internal sealed class Http1RequestBody :
         _input = input;
         _output = output;
         _reader = new RequestBodyReader(input, settings.Parser);
-        _sendContinue = SendContinueAsync;
     }
 
     public bool IsComplete => _reader.IsComplete;
@@ -56,7 +55,7 @@ internal sealed class Http1RequestBody :
         _trailers = null;
         _expectContinuePending = _head.ExpectContinue && _head.HasBody;
         _error = null;
-        _reader.Reset(_head, _expectContinuePending ? _sendContinue : null);
+        _reader.Reset(_head, _expectContinuePending ? _sendContinue ??= SendContinueAsync : null);
         _maxRequestBodySize = _settings.Options.MaxRequestBodySize;
     }
 

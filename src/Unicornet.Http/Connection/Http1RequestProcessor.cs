@@ -38,8 +38,7 @@ internal sealed class Http1RequestProcessor
         _body = new Http1RequestBody(connection, settings, head, input, _output);
         _request = new Http1Request(connection, settings, head, ssl, _body);
         _response = new Http1Response(connection, settings, head, _request, _body, _output);
-        var upgrade = new Http1Upgrade(connection, settings, head, _request, _response, _output, input);
-        _features = new Http1Features(settings, _request, _body, _response, upgrade);
+        _features = new Http1Features(settings, _request, _body, _response);
     }
 
     public Http1Request Request => _request;

@@ -35,6 +35,7 @@ internal sealed class Http1Response :
     private IHeaderDictionary? _trailers;
     private List<KeyValuePair<Func<object, Task>, object>>? _onStarting;
     private List<KeyValuePair<Func<object, Task>, object>>? _onCompleted;
+    private Http1Upgrade? _upgrade;
 
     public Http1Response(Http1Connection connection, ConnectionSettings settings, RequestHead head, Http1Request request, Http1RequestBody body, Http1OutputProducer output)
     {
@@ -53,6 +54,9 @@ internal sealed class Http1Response :
 
     /// <summary>Decided at commit; cleared when the response cannot end cleanly.</summary>
     public bool KeepAlive => _keepAlive;
+
+    /// <summary>The upgrade feature of this response, made on first use (most connections never ask).</summary>
+    public Http1Upgrade Upgrade => _upgrade ??= new Http1Upgrade(_connection, _settings, _head, _request, this, _output);
 
     /// <summary>A 101 is being sent: the connection becomes the app's.</summary>
     public bool IsUpgrading => _upgrading;

@@ -19,7 +19,7 @@ internal sealed class Http1Upgrade : IHttpUpgradeFeature
     private readonly Http1OutputProducer _output;
     private readonly ConnectionInput _input;
 
-    public Http1Upgrade(Http1Connection connection, ConnectionSettings settings, RequestHead head, Http1Request request, Http1Response response, Http1OutputProducer output, ConnectionInput input)
+    public Http1Upgrade(Http1Connection connection, ConnectionSettings settings, RequestHead head, Http1Request request, Http1Response response, Http1OutputProducer output)
     {
         _connection = connection;
         _settings = settings;
@@ -27,7 +27,7 @@ internal sealed class Http1Upgrade : IHttpUpgradeFeature
         _request = request;
         _response = response;
         _output = output;
-        _input = input;
+        _input = connection.Input;
     }
 
     bool IHttpUpgradeFeature.IsUpgradableRequest => IsUpgradableRequest;
