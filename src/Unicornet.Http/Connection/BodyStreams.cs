@@ -5,9 +5,14 @@ namespace Unicornet.Http.Connection;
 /// <summary>The request body as a read-only stream over the connection's body reader.</summary>
 internal sealed class RequestBodyStream : Stream
 {
-    private readonly Http1Connection _connection;
+    private readonly Http1RequestBody _body;
+    private readonly Http1Request _request;
 
-    public RequestBodyStream(Http1Connection connection) => _connection = connection;
+    public RequestBodyStream(Http1RequestBody body, Http1Request request)
+    {
+        _body = body;
+        _request = request;
+    }
 
     public override bool CanRead => true;
 
@@ -20,24 +25,24 @@ internal sealed class RequestBodyStream : Stream
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        _connection.ReadBodyAsync(buffer, cancellationToken);
+        _body.ReadAsync(buffer, cancellationToken);
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        _connection.ReadBodyAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        _body.ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override int Read(byte[] buffer, int offset, int count)
     {
-        _connection.ThrowIfSynchronousIODisallowed(write: false);
-        return _connection.ReadBodyAsync(buffer.AsMemory(offset, count), default).AsTask().GetAwaiter().GetResult();
+        _request.ThrowIfSynchronousIODisallowed(write: false);
+        return _body.ReadAsync(buffer.AsMemory(offset, count), default).AsTask().GetAwaiter().GetResult();
     }
 
     public override int Read(Span<byte> buffer)
     {
-        _connection.ThrowIfSynchronousIODisallowed(write: false);
+        _request.ThrowIfSynchronousIODisallowed(write: false);
         byte[] rented = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length);
         try
         {
-            int n = _connection.ReadBodyAsync(rented.AsMemory(0, buffer.Length), default).AsTask().GetAwaiter().GetResult();
+            int n = _body.ReadAsync(rented.AsMemory(0, buffer.Length), default).AsTask().GetAwaiter().GetResult();
             rented.AsSpan(0, n).CopyTo(buffer);
             return n;
         }
@@ -61,9 +66,14 @@ internal sealed class RequestBodyStream : Stream
 /// <summary>The response body as a write-only stream.</summary>
 internal sealed class ResponseBodyStream : Stream
 {
-    private readonly Http1Connection _connection;
+    private readonly Http1OutputProducer _output;
+    private readonly Http1Request _request;
 
-    public ResponseBodyStream(Http1Connection connection) => _connection = connection;
+    public ResponseBodyStream(Http1OutputProducer output, Http1Request request)
+    {
+        _output = output;
+        _request = request;
+    }
 
     public override bool CanRead => false;
 
@@ -76,29 +86,29 @@ internal sealed class ResponseBodyStream : Stream
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        _connection.WriteAsync(buffer, cancellationToken);
+        _output.WriteAsync(buffer, cancellationToken);
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        _connection.WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        _output.WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override void Write(byte[] buffer, int offset, int count)
     {
-        _connection.ThrowIfSynchronousIODisallowed(write: true);
-        _connection.Write(buffer.AsSpan(offset, count));
+        _request.ThrowIfSynchronousIODisallowed(write: true);
+        _output.Write(buffer.AsSpan(offset, count));
     }
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        _connection.ThrowIfSynchronousIODisallowed(write: true);
-        _connection.Write(buffer);
+        _request.ThrowIfSynchronousIODisallowed(write: true);
+        _output.Write(buffer);
     }
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => _connection.FlushOutputAsync(cancellationToken).AsTask();
+    public override Task FlushAsync(CancellationToken cancellationToken) => _output.FlushAsync(cancellationToken).AsTask();
 
     public override void Flush()
     {
-        _connection.ThrowIfSynchronousIODisallowed(write: true);
-        _connection.FlushOutputAsync(default).AsTask().GetAwaiter().GetResult();
+        _request.ThrowIfSynchronousIODisallowed(write: true);
+        _output.FlushAsync(default).AsTask().GetAwaiter().GetResult();
     }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
@@ -111,19 +121,24 @@ internal sealed class ResponseBodyStream : Stream
 /// <summary>The response body as a PipeWriter writing straight into the connection's output buffer.</summary>
 internal sealed class ResponseBodyPipeWriter : PipeWriter
 {
-    private readonly Http1Connection _connection;
+    private readonly Http1OutputProducer _output;
+    private readonly Http1Response _response;
 
-    public ResponseBodyPipeWriter(Http1Connection connection) => _connection = connection;
+    public ResponseBodyPipeWriter(Http1OutputProducer output, Http1Response response)
+    {
+        _output = output;
+        _response = response;
+    }
 
     public override bool CanGetUnflushedBytes => true;
 
-    public override long UnflushedBytes => _connection.UnflushedBytes;
+    public override long UnflushedBytes => _output.UnflushedBytes;
 
-    public override void Advance(int bytes) => _connection.Advance(bytes);
+    public override void Advance(int bytes) => _output.Advance(bytes);
 
-    public override Memory<byte> GetMemory(int sizeHint = 0) => _connection.GetMemory(sizeHint);
+    public override Memory<byte> GetMemory(int sizeHint = 0) => _output.GetMemory(sizeHint);
 
-    public override Span<byte> GetSpan(int sizeHint = 0) => _connection.GetSpan(sizeHint);
+    public override Span<byte> GetSpan(int sizeHint = 0) => _output.GetSpan(sizeHint);
 
     public override void CancelPendingFlush()
     {
@@ -134,17 +149,17 @@ internal sealed class ResponseBodyPipeWriter : PipeWriter
     }
 
     public override ValueTask CompleteAsync(Exception? exception = null) =>
-        exception is null ? _connection.CompleteResponseAsync() : ValueTask.CompletedTask;
+        exception is null ? _response.CompleteAsync() : ValueTask.CompletedTask;
 
     public override async ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
     {
-        await _connection.FlushOutputAsync(cancellationToken).ConfigureAwait(false);
+        await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
         return new FlushResult(isCanceled: false, isCompleted: false);
     }
 
     public override ValueTask<FlushResult> WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
     {
-        ValueTask write = _connection.WriteAsync(source, cancellationToken);
+        ValueTask write = _output.WriteAsync(source, cancellationToken);
         return write.IsCompletedSuccessfully ? new ValueTask<FlushResult>(new FlushResult(false, false)) : AwaitWrite(write);
     }
 

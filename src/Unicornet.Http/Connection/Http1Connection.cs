@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -11,26 +12,22 @@ using Unicornet.Http.Serving;
 namespace Unicornet.Http.Connection;
 
 /// <summary>
-/// One HTTP/1.x connection: reads request heads, runs the app for each request, writes responses, keeps the
-/// connection alive when allowed. Also the request's feature collection (one object, reused per request).
+/// One HTTP/1.x connection's lifecycle: the TLS handshake, reading and parsing request heads (PROXY protocol
+/// first), the keep-alive loop, the deadlines the serving loop enforces, graceful close and abort. Each parsed
+/// request is run by the connection's <see cref="Http1RequestProcessor"/>.
 /// </summary>
-internal sealed partial class Http1Connection : IDisposable
+internal sealed class Http1Connection : IDisposable
 {
     private static long s_connectionIds;
     private readonly ConnectionSettings _settings;
     private readonly Socket? _socket;
     private readonly RequestHead _head = new();
-    private readonly long _connectionNumber;
     private Stream _stream;
     private ConnectionInput _input = null!;
-    private RequestBodyReader _body = null!;
-    private DefaultHttpContext? _context;
-    private ProxyInfo? _proxyInfo;
+    private Http1RequestProcessor? _processor;
     private EndPoint? _localEndPoint;
     private volatile bool _localEndPointKnown;
     private SslStream? _ssl;
-    private int _requestNumber;
-    private long _requestStart;
     private volatile bool _closeRequested;
     private volatile bool _aborted;
 
@@ -39,7 +36,7 @@ internal sealed partial class Http1Connection : IDisposable
         _settings = settings;
         _socket = socket;
         _stream = blocking ? new BlockingSocketStream(socket, () => Deadline) : new NetworkStream(socket, ownsSocket: true);
-        _connectionNumber = Interlocked.Increment(ref s_connectionIds);
+        ConnectionNumber = Interlocked.Increment(ref s_connectionIds);
         RemoteEndPoint = SafeEndPoint(socket, remote: true);
     }
 
@@ -48,11 +45,17 @@ internal sealed partial class Http1Connection : IDisposable
     {
         _settings = settings;
         _stream = stream;
-        _connectionNumber = Interlocked.Increment(ref s_connectionIds);
+        ConnectionNumber = Interlocked.Increment(ref s_connectionIds);
         RemoteEndPoint = remote;
         _localEndPoint = local;
         _localEndPointKnown = true;
     }
+
+    /// <summary>How long an idle keep-alive connection may still bring one request after a stop was requested.</summary>
+    public const int IdleCloseGraceMs = 1000;
+
+    /// <summary>Unique in the process: the base of ConnectionId and TraceIdentifier.</summary>
+    public long ConnectionNumber { get; }
 
     public EndPoint? RemoteEndPoint { get; }
 
@@ -74,6 +77,9 @@ internal sealed partial class Http1Connection : IDisposable
         }
     }
 
+    /// <summary>What a PROXY protocol header said about the client, if one came.</summary>
+    public ProxyInfo? ProxyInfo { get; private set; }
+
     /// <summary>Environment.TickCount64 after which the loop's ticker aborts the connection.</summary>
     public long Deadline { get; private set; } = long.MaxValue;
 
@@ -83,7 +89,21 @@ internal sealed partial class Http1Connection : IDisposable
     /// <summary>The app asked (via RequestStarting) that the worker stop after this request.</summary>
     public bool StopRequested { get; private set; }
 
-    private bool PeerTrusted => RemoteEndPoint is not IPEndPoint ip || _settings.Parser.ForwardedAllowIps.Allows(ip.Address);
+    public bool IsAborted => _aborted;
+
+    /// <summary>The bytes received and not yet consumed (set up once the TLS handshake is done).</summary>
+    public ConnectionInput Input => _input;
+
+    /// <summary>A request is between its head and its end (the app may be told its client left).</summary>
+    public bool RequestActive { get; set; }
+
+    /// <summary>When the running request's first byte arrived (Stopwatch timestamp).</summary>
+    public long RequestStart { get; private set; }
+
+    /// <summary>Nothing so far stops this connection from taking another request after the current one.</summary>
+    public bool MayServeAnother => !_closeRequested && !StopRequested;
+
+    public bool PeerTrusted => RemoteEndPoint is not IPEndPoint ip || _settings.Parser.ForwardedAllowIps.Allows(ip.Address);
 
     /// <summary>
     /// Finish the current request (if any) and close. An idle keep-alive connection is not cut at once:
@@ -100,8 +120,19 @@ internal sealed partial class Http1Connection : IDisposable
         }
     }
 
-    /// <summary>How long an idle keep-alive connection may still bring one request after a stop was requested.</summary>
-    public const int IdleCloseGraceMs = 1000;
+    /// <summary>The running request cannot be followed by another (its body could not be trusted).</summary>
+    internal void CloseAfterThisRequest() => _closeRequested = true;
+
+    /// <summary>RequestStarting returned false (max_requests): this is the worker's last request.</summary>
+    internal void StopAfterThisRequest()
+    {
+        StopRequested = true;
+        _settings.StopRequested?.Invoke();
+    }
+
+    internal void ArmDeadline(long milliseconds) => Deadline = Environment.TickCount64 + milliseconds;
+
+    internal void ClearDeadline() => Deadline = long.MaxValue;
 
     /// <summary>Drops the connection now.</summary>
     public void Abort()
@@ -133,7 +164,7 @@ internal sealed partial class Http1Connection : IDisposable
             // already gone
         }
 
-        CancelRequestAborted();
+        _processor?.Request.CancelAborted();
     }
 
     public async Task RunAsync()
@@ -143,7 +174,7 @@ internal sealed partial class Http1Connection : IDisposable
             if (_settings.Options.Tls is SslServerAuthenticationOptions tls)
             {
                 // The handshake runs on the connection's own task (never in the accept loop), under the header timeout.
-                Deadline = Environment.TickCount64 + _settings.HeaderTimeoutMs;
+                ArmDeadline(_settings.HeaderTimeoutMs);
                 _ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
                 _stream = _ssl;
                 await _ssl.AuthenticateAsServerAsync(tls).ConfigureAwait(false);
@@ -151,8 +182,8 @@ internal sealed partial class Http1Connection : IDisposable
 
             _input = new ConnectionInput(_stream, _settings.MaxInputBuffer) { ZeroByteReads = _settings.DetectDisconnects };
             _input.PeerClosed = OnPeerClosed;
-            _body = new RequestBodyReader(_input, _settings.Parser);
-            InitializeOutput();
+            Http1RequestProcessor processor = _processor = new Http1RequestProcessor(this, _settings, _head, _input, _stream, _ssl);
+
             bool first = true;
             while (!_aborted)
             {
@@ -162,7 +193,7 @@ internal sealed partial class Http1Connection : IDisposable
                 }
 
                 first = false;
-                if (!await ProcessRequestAsync().ConfigureAwait(false))
+                if (!await processor.ProcessAsync().ConfigureAwait(false))
                 {
                     break;
                 }
@@ -178,36 +209,20 @@ internal sealed partial class Http1Connection : IDisposable
         }
     }
 
+    private void OnPeerClosed()
+    {
+        if (RequestActive)
+        {
+            _processor?.Request.CancelAborted();
+        }
+    }
+
     /// <summary>Reads and parses the next head. False = the connection is done (clean close, timeout or bad request answered).</summary>
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ReadHeadAsync(bool first)
     {
         bool proxyPending = first && _settings.Parser.ProxyProtocol != ProxyProtocolMode.Off;
-        bool started = _input.Length > 0;
-        if (started)
-        {
-            _requestStart = Stopwatch.GetTimestamp();
-            Deadline = Environment.TickCount64 + _settings.HeaderTimeoutMs;
-        }
-        else
-        {
-            // A connection the worker accepted is owed its first request even during a graceful stop
-            // (the client already connected to a listening socket); only a keep-alive connection
-            // waiting for a further request is idle and may be closed at once.
-            IsIdle = !first;
-            Deadline = Environment.TickCount64 + (first ? _settings.HeaderTimeoutMs : _settings.KeepAliveMs);
-            if (_closeRequested && !first)
-            {
-                Deadline = Math.Min(Deadline, Environment.TickCount64 + IdleCloseGraceMs);
-            }
-        }
-
-        if (!started && !first && _settings.DetectDisconnects)
-        {
-            // An idle keep-alive connection waits with a zero-byte read and holds no input buffer meanwhile.
-            _input.StartBackgroundFill();
-        }
-
+        bool started = BeginWaitingForHead(first);
         try
         {
             while (true)
@@ -223,20 +238,14 @@ internal sealed partial class Http1Connection : IDisposable
                     if (!started)
                     {
                         started = true;
-                        IsIdle = false;
-                        _requestStart = Stopwatch.GetTimestamp();
-                        Deadline = Environment.TickCount64 + _settings.HeaderTimeoutMs;
+                        HeadStarted();
                     }
 
                     if (proxyPending)
                     {
-                        IPAddress? peer = (RemoteEndPoint as IPEndPoint)?.Address;
-                        bool allowed = _settings.Parser.ProxyAllowIps.Allows(peer);
-                        if (ProxyProtocolParser.TryParse(_input.Span, eof, _settings.Parser.ProxyProtocol, allowed, out int proxyBytes, out ProxyInfo? info))
+                        if (TryReadProxyHeader(eof))
                         {
                             proxyPending = false;
-                            _proxyInfo = info;
-                            _input.Advance(proxyBytes);
                             continue;
                         }
                     }
@@ -263,6 +272,57 @@ internal sealed partial class Http1Connection : IDisposable
         }
     }
 
+    /// <summary>Sets the deadline for the wait ahead. True = bytes of the next request are already buffered.</summary>
+    private bool BeginWaitingForHead(bool first)
+    {
+        if (_input.Length > 0)
+        {
+            HeadStarted();
+            return true;
+        }
+
+        // A connection the worker accepted is owed its first request even during a graceful stop
+        // (the client already connected to a listening socket); only a keep-alive connection
+        // waiting for a further request is idle and may be closed at once.
+        IsIdle = !first;
+        Deadline = Environment.TickCount64 + (first ? _settings.HeaderTimeoutMs : _settings.KeepAliveMs);
+        if (_closeRequested && !first)
+        {
+            Deadline = Math.Min(Deadline, Environment.TickCount64 + IdleCloseGraceMs);
+        }
+
+        if (!first && _settings.DetectDisconnects)
+        {
+            // An idle keep-alive connection waits with a zero-byte read and holds no input buffer meanwhile.
+            _input.StartBackgroundFill();
+        }
+
+        return false;
+    }
+
+    /// <summary>The first byte of a request is here: its clock and its header timeout start.</summary>
+    private void HeadStarted()
+    {
+        IsIdle = false;
+        RequestStart = Stopwatch.GetTimestamp();
+        ArmDeadline(_settings.HeaderTimeoutMs);
+    }
+
+    private bool TryReadProxyHeader(bool eof)
+    {
+        IPAddress? peer = (RemoteEndPoint as IPEndPoint)?.Address;
+        bool allowed = _settings.Parser.ProxyAllowIps.Allows(peer);
+        if (!ProxyProtocolParser.TryParse(_input.Span, eof, _settings.Parser.ProxyProtocol, allowed, out int proxyBytes, out ProxyInfo? info))
+        {
+            return false;
+        }
+
+        ProxyInfo = info;
+        _input.Advance(proxyBytes);
+        return true;
+    }
+
+    /// <summary>Answers a head that could not be parsed (when it has a status to answer with) and reports it.</summary>
     private async ValueTask RejectAsync(HttpParseException ex)
     {
         if (ex.Status == 0 || _aborted)
@@ -270,12 +330,12 @@ internal sealed partial class Http1Connection : IDisposable
             return;
         }
 
-        Deadline = Environment.TickCount64 + _settings.HeaderTimeoutMs;
+        ArmDeadline(_settings.HeaderTimeoutMs);
         string reason = ex.Error.ToString();
-        string text = "HTTP/1.1 " + ex.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) + " "
+        string text = "HTTP/1.1 " + ex.Status.ToString(CultureInfo.InvariantCulture) + " "
             + Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(ex.Status)
             + "\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: "
-            + reason.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\r\n\r\n" + reason;
+            + reason.Length.ToString(CultureInfo.InvariantCulture) + "\r\n\r\n" + reason;
         try
         {
             await _stream.WriteAsync(Encoding.ASCII.GetBytes(text)).ConfigureAwait(false);
@@ -288,7 +348,7 @@ internal sealed partial class Http1Connection : IDisposable
 
         try
         {
-            _settings.Events.RequestCompleted(CreateErrorContext(ex.Status), new RequestSummary(ex.Status, reason.Length, Stopwatch.GetElapsedTime(_requestStart), "-", ex));
+            _settings.Events.RequestCompleted(CreateErrorContext(ex.Status), new RequestSummary(ex.Status, reason.Length, Stopwatch.GetElapsedTime(RequestStart), "-", ex));
         }
         catch (Exception)
         {
@@ -334,8 +394,7 @@ internal sealed partial class Http1Connection : IDisposable
         }
 
         _input?.Dispose();
-        ReleaseOutput();
-        _requestAbortedSource?.Dispose();
-        _requestAbortedSource = null;
+        _processor?.Output.Release();
+        _processor?.Request.DisposeAbortedSource();
     }
 }

@@ -84,13 +84,33 @@ internal static class HttpRequestParser
 
     private static void ParseRequestLine(ReadOnlySpan<byte> line, HttpParserSettings settings, RequestHead head, bool materialize)
     {
+        SplitRequestLine(line, out ReadOnlySpan<byte> method, out ReadOnlySpan<byte> uri, out ReadOnlySpan<byte> version);
+        ValidateMethod(method, settings);
+        ValidateTarget(method, uri, settings, out Range path, out Range query, out Range fragment);
+        ParseVersion(version, settings, out int major, out int minor);
+        if (!materialize)
+        {
+            return;
+        }
+
+        head.Method = MethodString(method, settings.CasefoldMethod);
+        head.RawTarget = Encoding.Latin1.GetString(uri);
+        head.Path = Slice(head.RawTarget, path);
+        head.Query = Slice(head.RawTarget, query);
+        head.Fragment = Slice(head.RawTarget, fragment);
+        head.VersionMajor = major;
+        head.VersionMinor = minor;
+    }
+
+    private static void SplitRequestLine(ReadOnlySpan<byte> line, out ReadOnlySpan<byte> method, out ReadOnlySpan<byte> uri, out ReadOnlySpan<byte> version)
+    {
         int sp1 = line.IndexOf((byte)' ');
         if (sp1 < 0)
         {
             throw new HttpParseException(HttpParseError.InvalidRequestLine);
         }
 
-        ReadOnlySpan<byte> method = line[..sp1];
+        method = line[..sp1];
         ReadOnlySpan<byte> afterMethod = line[(sp1 + 1)..];
         int sp2 = afterMethod.IndexOf((byte)' ');
         if (sp2 < 0)
@@ -98,9 +118,12 @@ internal static class HttpRequestParser
             throw new HttpParseException(HttpParseError.InvalidRequestLine);
         }
 
-        ReadOnlySpan<byte> uri = afterMethod[..sp2];
-        ReadOnlySpan<byte> version = afterMethod[(sp2 + 1)..];
+        uri = afterMethod[..sp2];
+        version = afterMethod[(sp2 + 1)..];
+    }
 
+    private static void ValidateMethod(ReadOnlySpan<byte> method, HttpParserSettings settings)
+    {
         if (!settings.PermitUnconventionalMethod)
         {
             foreach (byte b in method)
@@ -121,7 +144,11 @@ internal static class HttpRequestParser
         {
             throw new HttpParseException(HttpParseError.InvalidRequestMethod);
         }
+    }
 
+    /// <summary>The request target's form must suit the method (<c>*</c> only for OPTIONS, authority-form for CONNECT).</summary>
+    private static void ValidateTarget(ReadOnlySpan<byte> method, ReadOnlySpan<byte> uri, HttpParserSettings settings, out Range path, out Range query, out Range fragment)
+    {
         if (uri.IsEmpty)
         {
             throw new HttpParseException(HttpParseError.InvalidRequestLine);
@@ -140,36 +167,26 @@ internal static class HttpRequestParser
             throw new HttpParseException(HttpParseError.InvalidRequestLine);
         }
 
-        if (!UriSplitter.TrySplit(uri, out Range path, out Range query, out Range fragment, out _))
+        if (!UriSplitter.TrySplit(uri, out path, out query, out fragment, out _))
         {
             throw new HttpParseException(HttpParseError.InvalidRequestLine);
         }
+    }
 
+    private static void ParseVersion(ReadOnlySpan<byte> version, HttpParserSettings settings, out int major, out int minor)
+    {
         if (version.Length != 8 || !version.StartsWith("HTTP/"u8) || version[6] != (byte)'.'
             || !char.IsAsciiDigit((char)version[5]) || !char.IsAsciiDigit((char)version[7]))
         {
             throw new HttpParseException(HttpParseError.InvalidHTTPVersion);
         }
 
-        int major = version[5] - '0';
-        int minor = version[7] - '0';
+        major = version[5] - '0';
+        minor = version[7] - '0';
         if (major != 1 && !settings.PermitUnconventionalVersion)
         {
             throw new HttpParseException(HttpParseError.InvalidHTTPVersion);
         }
-
-        if (!materialize)
-        {
-            return;
-        }
-
-        head.Method = MethodString(method, settings.CasefoldMethod);
-        head.RawTarget = Encoding.Latin1.GetString(uri);
-        head.Path = Slice(head.RawTarget, path);
-        head.Query = Slice(head.RawTarget, query);
-        head.Fragment = Slice(head.RawTarget, fragment);
-        head.VersionMajor = major;
-        head.VersionMinor = minor;
     }
 
     private static string Slice(string s, Range range)
@@ -212,10 +229,7 @@ internal static class HttpRequestParser
     private static void ParseHeaders(ReadOnlySpan<byte> block, HttpParserSettings settings, bool trusted, RequestHead head, bool fromTrailer)
     {
         List<KeyValuePair<string, string>> target = fromTrailer ? head.Trailers : head.Headers;
-        int fieldLimit = settings.LimitRequestFieldSize;
-        bool seenHost = false;
-        bool seenContentType = false;
-        bool schemeSet = false;
+        var seen = default(SeenFields);
         bool applyForwarding = trusted && !fromTrailer;
         int pos = 0;
         bool more = block.Length > 0;
@@ -226,136 +240,174 @@ internal static class HttpRequestParser
                 throw new HttpParseException(HttpParseError.LimitRequestHeaders, "limit request headers fields");
             }
 
-            ReadOnlySpan<byte> line = NextLine(block, ref pos, ref more);
-            int headerLength = line.Length + 2;
-            int colon = line.IndexOf((byte)':');
-            if (colon <= 0)
-            {
-                throw new HttpParseException(HttpParseError.InvalidHeader);
-            }
-
-            ReadOnlySpan<byte> name = line[..colon];
-            if (settings.StripHeaderSpaces)
-            {
-                name = name.TrimEnd(" \t"u8);
-            }
-
-            if (!HttpChars.IsToken(name))
-            {
-                throw new HttpParseException(HttpParseError.InvalidHeaderName);
-            }
-
-            if (fromTrailer && IsForbiddenTrailer(name))
-            {
-                throw new HttpParseException(HttpParseError.InvalidHeaderName, "forbidden trailer");
-            }
-
-            ReadOnlySpan<byte> value = HttpChars.TrimSpTab(line[(colon + 1)..]);
-            string? folded = null;
-            while (more && pos < block.Length && (block[pos] == (byte)' ' || block[pos] == (byte)'\t'))
-            {
-                if (!settings.PermitObsoleteFolding)
-                {
-                    throw new HttpParseException(HttpParseError.ObsoleteFolding);
-                }
-
-                ReadOnlySpan<byte> continuation = NextLine(block, ref pos, ref more);
-                headerLength += continuation.Length + 2;
-                if (headerLength > fieldLimit)
-                {
-                    throw new HttpParseException(HttpParseError.LimitRequestHeaders, "limit request headers fields size");
-                }
-
-                folded = (folded ?? Encoding.Latin1.GetString(value)) + " " + Encoding.Latin1.GetString(HttpChars.TrimSpTab(continuation));
-            }
-
-            if (folded is null ? HttpChars.ContainsInvalidFieldByte(value) : ContainsInvalidFieldChar(folded))
-            {
-                throw new HttpParseException(HttpParseError.InvalidHeader);
-            }
-
-            if (headerLength > fieldLimit)
-            {
-                throw new HttpParseException(HttpParseError.LimitRequestHeaders, "limit request headers fields size");
-            }
-
-            // Singleton fields (RFC 9110 5.3): a repeat is ambiguous.
-            if (HttpChars.EqualsUpper(name, "HOST"u8))
-            {
-                if (seenHost)
-                {
-                    throw new HttpParseException(HttpParseError.InvalidHeader, "duplicate Host");
-                }
-
-                seenHost = true;
-            }
-            else if (HttpChars.EqualsUpper(name, "CONTENT-TYPE"u8))
-            {
-                if (seenContentType)
-                {
-                    throw new HttpParseException(HttpParseError.InvalidHeader, "duplicate Content-Type");
-                }
-
-                seenContentType = true;
-            }
-            else if (!fromTrailer && HttpChars.EqualsUpper(name, "EXPECT"u8))
-            {
-                bool isContinue = folded is null
-                    ? HttpChars.EqualsUpper(value, "100-CONTINUE"u8)
-                    : string.Equals(folded, "100-continue", StringComparison.OrdinalIgnoreCase);
-                if (!isContinue)
-                {
-                    throw new HttpParseException(HttpParseError.ExpectationFailed);
-                }
-
-                if (head.VersionMajor > 1 || (head.VersionMajor == 1 && head.VersionMinor >= 1))
-                {
-                    head.ExpectContinue = true;
-                }
-            }
-
+            ReadOnlySpan<byte> name = ReadField(block, ref pos, ref more, settings, fromTrailer, out ReadOnlySpan<byte> value, out string? folded);
+            CheckSingletonsAndExpect(name, value, folded, head, fromTrailer, ref seen);
             string? valueString = folded;
             if (applyForwarding)
             {
-                foreach (KeyValuePair<byte[], string> pair in settings.SecureSchemeHeaders)
-                {
-                    if (HttpChars.EqualsUpper(name, pair.Key))
-                    {
-                        valueString ??= Encoding.Latin1.GetString(value);
-                        string scheme = valueString == pair.Value ? "https" : "http";
-                        if (schemeSet)
-                        {
-                            if (scheme != head.HeaderScheme)
-                            {
-                                throw new HttpParseException(HttpParseError.InvalidSchemeHeaders);
-                            }
-                        }
-                        else
-                        {
-                            schemeSet = true;
-                            head.HeaderScheme = scheme;
-                        }
-                    }
-                }
+                ApplySecureSchemeHeaders(name, value, ref valueString, settings, head, ref seen);
             }
 
-            if (name.Contains((byte)'_'))
+            if (name.Contains((byte)'_') && DropsUnderscoreField(name, settings, applyForwarding))
             {
-                bool forwarded = applyForwarding && (settings.AllForwarderHeaders || IsListed(name, settings.ForwarderHeaders));
-                if (!forwarded && settings.HeaderMap != HeaderMapPolicy.Dangerous)
-                {
-                    if (settings.HeaderMap == HeaderMapPolicy.Drop)
-                    {
-                        continue;
-                    }
-
-                    throw new HttpParseException(HttpParseError.InvalidHeaderName, "underscore in header name");
-                }
+                continue;
             }
 
             valueString ??= value.IsEmpty ? "" : Encoding.Latin1.GetString(value);
             target.Add(new KeyValuePair<string, string>(KnownHeaderNames.Get(name), valueString));
         }
+    }
+
+    /// <summary>What one header block has shown so far, for the fields that may appear only once.</summary>
+    private struct SeenFields
+    {
+        public bool Host;
+        public bool ContentType;
+        public bool Scheme;
+    }
+
+    /// <summary>
+    /// Reads the next field line (and its obsolete-folded continuations): returns the validated name; the value is
+    /// <paramref name="value"/>, or <paramref name="folded"/> when continuation lines were joined to it.
+    /// </summary>
+    private static ReadOnlySpan<byte> ReadField(
+        ReadOnlySpan<byte> block, ref int pos, ref bool more, HttpParserSettings settings, bool fromTrailer, out ReadOnlySpan<byte> value, out string? folded)
+    {
+        int fieldLimit = settings.LimitRequestFieldSize;
+        ReadOnlySpan<byte> line = NextLine(block, ref pos, ref more);
+        int headerLength = line.Length + 2;
+        int colon = line.IndexOf((byte)':');
+        if (colon <= 0)
+        {
+            throw new HttpParseException(HttpParseError.InvalidHeader);
+        }
+
+        ReadOnlySpan<byte> name = line[..colon];
+        if (settings.StripHeaderSpaces)
+        {
+            name = name.TrimEnd(" \t"u8);
+        }
+
+        if (!HttpChars.IsToken(name))
+        {
+            throw new HttpParseException(HttpParseError.InvalidHeaderName);
+        }
+
+        if (fromTrailer && IsForbiddenTrailer(name))
+        {
+            throw new HttpParseException(HttpParseError.InvalidHeaderName, "forbidden trailer");
+        }
+
+        value = HttpChars.TrimSpTab(line[(colon + 1)..]);
+        folded = null;
+        while (more && pos < block.Length && (block[pos] == (byte)' ' || block[pos] == (byte)'\t'))
+        {
+            if (!settings.PermitObsoleteFolding)
+            {
+                throw new HttpParseException(HttpParseError.ObsoleteFolding);
+            }
+
+            ReadOnlySpan<byte> continuation = NextLine(block, ref pos, ref more);
+            headerLength += continuation.Length + 2;
+            if (headerLength > fieldLimit)
+            {
+                throw new HttpParseException(HttpParseError.LimitRequestHeaders, "limit request headers fields size");
+            }
+
+            folded = (folded ?? Encoding.Latin1.GetString(value)) + " " + Encoding.Latin1.GetString(HttpChars.TrimSpTab(continuation));
+        }
+
+        if (folded is null ? HttpChars.ContainsInvalidFieldByte(value) : ContainsInvalidFieldChar(folded))
+        {
+            throw new HttpParseException(HttpParseError.InvalidHeader);
+        }
+
+        if (headerLength > fieldLimit)
+        {
+            throw new HttpParseException(HttpParseError.LimitRequestHeaders, "limit request headers fields size");
+        }
+
+        return name;
+    }
+
+    /// <summary>Singleton fields (RFC 9110 5.3): a repeat is ambiguous. Expect allows only 100-continue.</summary>
+    private static void CheckSingletonsAndExpect(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, string? folded, RequestHead head, bool fromTrailer, ref SeenFields seen)
+    {
+        if (HttpChars.EqualsUpper(name, "HOST"u8))
+        {
+            if (seen.Host)
+            {
+                throw new HttpParseException(HttpParseError.InvalidHeader, "duplicate Host");
+            }
+
+            seen.Host = true;
+        }
+        else if (HttpChars.EqualsUpper(name, "CONTENT-TYPE"u8))
+        {
+            if (seen.ContentType)
+            {
+                throw new HttpParseException(HttpParseError.InvalidHeader, "duplicate Content-Type");
+            }
+
+            seen.ContentType = true;
+        }
+        else if (!fromTrailer && HttpChars.EqualsUpper(name, "EXPECT"u8))
+        {
+            bool isContinue = folded is null
+                ? HttpChars.EqualsUpper(value, "100-CONTINUE"u8)
+                : string.Equals(folded, "100-continue", StringComparison.OrdinalIgnoreCase);
+            if (!isContinue)
+            {
+                throw new HttpParseException(HttpParseError.ExpectationFailed);
+            }
+
+            if (head.VersionMajor > 1 || (head.VersionMajor == 1 && head.VersionMinor >= 1))
+            {
+                head.ExpectContinue = true;
+            }
+        }
+    }
+
+    /// <summary><c>secure_scheme_headers</c> from a trusted peer set the scheme; two that disagree are an error.</summary>
+    private static void ApplySecureSchemeHeaders(
+        ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, ref string? valueString, HttpParserSettings settings, RequestHead head, ref SeenFields seen)
+    {
+        foreach (KeyValuePair<byte[], string> pair in settings.SecureSchemeHeaders)
+        {
+            if (!HttpChars.EqualsUpper(name, pair.Key))
+            {
+                continue;
+            }
+
+            valueString ??= Encoding.Latin1.GetString(value);
+            string scheme = valueString == pair.Value ? "https" : "http";
+            if (!seen.Scheme)
+            {
+                seen.Scheme = true;
+                head.HeaderScheme = scheme;
+            }
+            else if (scheme != head.HeaderScheme)
+            {
+                throw new HttpParseException(HttpParseError.InvalidSchemeHeaders);
+            }
+        }
+    }
+
+    /// <summary><c>header_map</c> for a name with an underscore (not a trusted forwarder header): true = drop it.</summary>
+    private static bool DropsUnderscoreField(ReadOnlySpan<byte> name, HttpParserSettings settings, bool applyForwarding)
+    {
+        bool forwarded = applyForwarding && (settings.AllForwarderHeaders || IsListed(name, settings.ForwarderHeaders));
+        if (forwarded || settings.HeaderMap == HeaderMapPolicy.Dangerous)
+        {
+            return false;
+        }
+
+        if (settings.HeaderMap == HeaderMapPolicy.Drop)
+        {
+            return true;
+        }
+
+        throw new HttpParseException(HttpParseError.InvalidHeaderName, "underscore in header name");
     }
 
     private static ReadOnlySpan<byte> NextLine(ReadOnlySpan<byte> block, ref int pos, ref bool more)
@@ -424,41 +476,7 @@ internal static class HttpRequestParser
             }
             else if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
             {
-                foreach (Range part in header.Value.AsSpan().Split(','))
-                {
-                    ReadOnlySpan<char> coding = TrimPythonWhitespace(header.Value.AsSpan()[part]);
-                    if (coding.Equals("chunked", StringComparison.OrdinalIgnoreCase))
-                    {
-                        if (chunked)
-                        {
-                            throw new HttpParseException(HttpParseError.InvalidHeader, "chunked twice");
-                        }
-
-                        chunked = true;
-                    }
-                    else if (coding.Equals("identity", StringComparison.OrdinalIgnoreCase))
-                    {
-                        if (chunked)
-                        {
-                            throw new HttpParseException(HttpParseError.InvalidHeader, "identity after chunked");
-                        }
-                    }
-                    else if (coding.Equals("gzip", StringComparison.OrdinalIgnoreCase)
-                        || coding.Equals("deflate", StringComparison.OrdinalIgnoreCase)
-                        || coding.Equals("compress", StringComparison.OrdinalIgnoreCase))
-                    {
-                        if (chunked)
-                        {
-                            throw new HttpParseException(HttpParseError.InvalidHeader, "coding after chunked");
-                        }
-
-                        head.MustClose = true;
-                    }
-                    else
-                    {
-                        throw new HttpParseException(HttpParseError.UnsupportedTransferCoding);
-                    }
-                }
+                ApplyTransferEncoding(header.Value, head, ref chunked);
             }
             else if (!connectionSeen && name.Equals("Connection", StringComparison.OrdinalIgnoreCase))
             {
@@ -493,24 +511,69 @@ internal static class HttpRequestParser
 
         if (contentLength is not null)
         {
-            long length = 0;
-            if (contentLength.Length == 0)
+            head.ContentLength = ParseContentLength(contentLength);
+        }
+    }
+
+    /// <summary>gunicorn's Transfer-Encoding rules: chunked once and last, identity ignored, a compression closes.</summary>
+    private static void ApplyTransferEncoding(string value, RequestHead head, ref bool chunked)
+    {
+        foreach (Range part in value.AsSpan().Split(','))
+        {
+            ReadOnlySpan<char> coding = TrimPythonWhitespace(value.AsSpan()[part]);
+            if (coding.Equals("chunked", StringComparison.OrdinalIgnoreCase))
+            {
+                if (chunked)
+                {
+                    throw new HttpParseException(HttpParseError.InvalidHeader, "chunked twice");
+                }
+
+                chunked = true;
+            }
+            else if (coding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+            {
+                if (chunked)
+                {
+                    throw new HttpParseException(HttpParseError.InvalidHeader, "identity after chunked");
+                }
+            }
+            else if (coding.Equals("gzip", StringComparison.OrdinalIgnoreCase)
+                || coding.Equals("deflate", StringComparison.OrdinalIgnoreCase)
+                || coding.Equals("compress", StringComparison.OrdinalIgnoreCase))
+            {
+                if (chunked)
+                {
+                    throw new HttpParseException(HttpParseError.InvalidHeader, "coding after chunked");
+                }
+
+                head.MustClose = true;
+            }
+            else
+            {
+                throw new HttpParseException(HttpParseError.UnsupportedTransferCoding);
+            }
+        }
+    }
+
+    private static long ParseContentLength(string contentLength)
+    {
+        long length = 0;
+        if (contentLength.Length == 0)
+        {
+            throw new HttpParseException(HttpParseError.InvalidHeader, "Content-Length");
+        }
+
+        foreach (char c in contentLength)
+        {
+            if (!char.IsAsciiDigit(c) || length > (long.MaxValue - 9) / 10)
             {
                 throw new HttpParseException(HttpParseError.InvalidHeader, "Content-Length");
             }
 
-            foreach (char c in contentLength)
-            {
-                if (!char.IsAsciiDigit(c) || length > (long.MaxValue - 9) / 10)
-                {
-                    throw new HttpParseException(HttpParseError.InvalidHeader, "Content-Length");
-                }
-
-                length = (length * 10) + (c - '0');
-            }
-
-            head.ContentLength = length;
+            length = (length * 10) + (c - '0');
         }
+
+        return length;
     }
 
     private static ReadOnlySpan<char> TrimPythonWhitespace(ReadOnlySpan<char> s)

@@ -11,10 +11,3 @@ internal interface IConnectionState
     /// <summary>Whatever the app layer keeps for this connection; null on a new connection.</summary>
     object? State { get; set; }
 }
-
-internal sealed partial class Http1Connection : IConnectionState
-{
-    private object? _connectionState;
-
-    object? IConnectionState.State { get => _connectionState; set => _connectionState = value; }
-}

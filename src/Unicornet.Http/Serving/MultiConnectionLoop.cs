@@ -6,38 +6,43 @@ using Unicornet.Http.Connection;
 namespace Unicornet.Http.Serving;
 
 /// <summary>
-/// The gthread and async worker classes: async accept on every listener, many connections per process (capped
-/// at <c>worker_connections</c>: accepting pauses at the cap), keep-alive, and a one-second heartbeat that calls
+/// What the gthread and async classes share: async accept on every listener, many connections per process (capped
+/// at <c>worker_connections</c>: accepting pauses at the cap), keep-alive, and a heartbeat that calls
 /// <see cref="IHttpServingEvents.Tick"/> and enforces header-read and keep-alive deadlines. Idle connections hold
-/// no thread: they are a pending socket read and a pooled buffer. gthread additionally limits the requests
-/// running at once to <c>threads</c>.
+/// no thread: they are a pending socket read and a pooled buffer. The class decides the connection settings
+/// (<see cref="GthreadServingLoop"/>, <see cref="AsyncServingLoop"/>).
 /// </summary>
-internal sealed class ConnectionServingLoop : IHttpServingLoop
+internal sealed class MultiConnectionLoop
 {
     private readonly HttpServingOptions _options;
     private readonly RequestDelegate _app;
     private readonly IHttpServingEvents _events;
-    private readonly bool _limitRequests;
     private readonly ConcurrentDictionary<Http1Connection, byte> _connections = new();
 
-    public ConnectionServingLoop(HttpServingOptions options, RequestDelegate app, IHttpServingEvents events, bool limitRequests)
+    public MultiConnectionLoop(HttpServingOptions options, RequestDelegate app, IHttpServingEvents events)
     {
         _options = options;
         _app = app;
         _events = events;
-        _limitRequests = limitRequests;
     }
+
+    public HttpServingOptions Options => _options;
 
     /// <summary>Open connections (for tests and diagnostics).</summary>
     public int ConnectionCount => _connections.Count;
 
-    public async Task RunAsync(IReadOnlyList<Socket> listeners, CancellationToken graceful, CancellationToken immediate)
+    /// <summary>
+    /// Serves until stopped (see <see cref="IHttpServingLoop.RunAsync"/>), keeping connections alive. What differs by
+    /// class: <paramref name="requestGate"/> caps the requests running at once, <paramref name="allowUpgrade"/> offers
+    /// IHttpUpgradeFeature, <paramref name="appsRunOnPollThread"/> serves on the accepting thread and holds flushes.
+    /// </summary>
+    public async Task RunAsync(
+        IReadOnlyList<Socket> listeners, SemaphoreSlim? requestGate, bool allowUpgrade, bool appsRunOnPollThread, CancellationToken graceful, CancellationToken immediate)
     {
-        using var gate = _limitRequests ? new SemaphoreSlim(Math.Max(1, _options.Threads)) : null;
-        var settings = new ConnectionSettings(_options, _app, _events, keepAlive: true, gate)
+        var settings = new ConnectionSettings(_options, _app, _events, keepAlive: true, requestGate)
         {
-            AllowUpgrade = !_limitRequests,
-            AppsRunOnPollThread = !_limitRequests && _options.AppsRunOnPollThread,
+            AllowUpgrade = allowUpgrade,
+            AppsRunOnPollThread = appsRunOnPollThread,
         };
         using var stopAccepting = CancellationTokenSource.CreateLinkedTokenSource(graceful, immediate);
         settings.StopRequested = () =>
@@ -62,8 +67,14 @@ internal sealed class ConnectionServingLoop : IHttpServingLoop
         }
 
         await Task.WhenAll(accepts).ConfigureAwait(false);
+        await DrainAsync(immediate).ConfigureAwait(false);
+        await tickerStop.CancelAsync().ConfigureAwait(false);
+        await ticker.ConfigureAwait(false);
+    }
 
-        // Stopping: idle keep-alive connections close now, busy ones after their current response.
+    /// <summary>Stopping: idle keep-alive connections close now, busy ones after their current response (within graceful_timeout).</summary>
+    private async Task DrainAsync(CancellationToken immediate)
+    {
         foreach (Http1Connection connection in _connections.Keys)
         {
             if (immediate.IsCancellationRequested)
@@ -93,9 +104,6 @@ internal sealed class ConnectionServingLoop : IHttpServingLoop
         {
             connection.Abort();
         }
-
-        await tickerStop.CancelAsync().ConfigureAwait(false);
-        await ticker.ConfigureAwait(false);
     }
 
     private async Task AcceptLoopAsync(Socket listener, ConnectionSettings settings, SemaphoreSlim slots, CancellationToken stop)

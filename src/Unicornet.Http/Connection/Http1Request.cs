@@ -1,0 +1,295 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
+using Unicornet.Http.Parsing;
+using Unicornet.Http.Response;
+
+namespace Unicornet.Http.Connection;
+
+/// <summary>
+/// The request the app sees, filled from the parsed head and reused per request: request line, headers, the
+/// client's address (PROXY protocol and trusted X-Forwarded-For applied), identifiers, RequestAborted, TLS and
+/// the synchronous-I/O switch.
+/// </summary>
+internal sealed class Http1Request :
+    IHttpRequestFeature,
+    IHttpConnectionFeature,
+    IHttpRequestLifetimeFeature,
+    IHttpRequestIdentifierFeature,
+    IHttpBodyControlFeature,
+    ITlsConnectionFeature
+{
+    private readonly Http1Connection _connection;
+    private readonly ConnectionSettings _settings;
+    private readonly RequestHead _head;
+    private readonly SslStream? _ssl;
+    private readonly HeaderDictionary _headers = new();
+    private readonly RequestBodyStream _bodyStream;
+    private CancellationTokenSource? _abortedSource;
+    private bool _abortedCancelled;
+    private int _requestNumber;
+    private string _method = "";
+    private string _protocol = "";
+    private string _scheme = "http";
+    private string _pathBase = "";
+    private string _path = "";
+    private string _queryString = "";
+    private string _rawTarget = "";
+    private Stream _body = Stream.Null;
+    private string? _traceIdentifier;
+    private string? _connectionId;
+    private IPAddress? _remoteIp;
+    private int _remotePort;
+    private bool _allowSynchronousIO;
+
+    public Http1Request(Http1Connection connection, ConnectionSettings settings, RequestHead head, SslStream? ssl, Http1RequestBody body)
+    {
+        _connection = connection;
+        _settings = settings;
+        _head = head;
+        _ssl = ssl;
+        _bodyStream = new RequestBodyStream(body, this);
+    }
+
+    public HeaderDictionary Headers => _headers;
+
+    public bool IsTls => _ssl is not null;
+
+    /// <summary>Takes the next parsed head: everything the app may have changed on the previous request is reset.</summary>
+    public void Begin()
+    {
+        _requestNumber++;
+        _abortedCancelled = false;
+        _allowSynchronousIO = _settings.Options.AllowSynchronousIO;
+        CopyHeaders();
+        _method = _head.Method;
+        _protocol = _head.Protocol;
+        _rawTarget = _head.RawTarget;
+        _scheme = _head.HeaderScheme ?? (_ssl is not null ? "https" : "http");
+        _queryString = _head.Query.Length == 0 ? "" : "?" + _head.Query;
+        SetPath();
+        _body = _bodyStream;
+        ResolveRemote();
+        _traceIdentifier = null;
+        DisposeAbortedSource();
+    }
+
+    private void CopyHeaders()
+    {
+        _headers.Clear();
+        foreach (KeyValuePair<string, string> header in _head.Headers)
+        {
+            if (_headers.TryGetValue(header.Key, out StringValues existing))
+            {
+                _headers[header.Key] = StringValues.Concat(existing, header.Value);
+            }
+            else
+            {
+                _headers[header.Key] = header.Value;
+            }
+        }
+    }
+
+    /// <summary>The decoded path, with <c>root_path</c> split off into PathBase; an absolute-form target keeps only its path.</summary>
+    private void SetPath()
+    {
+        string path = _head.RawTarget.Length > 0 && _head.RawTarget[0] == '/' ? _head.Path
+            : _head.RawTarget.Contains("://", StringComparison.Ordinal) ? (_head.Path.Length == 0 ? "/" : _head.Path)
+            : "";
+        path = PathDecoder.Decode(path);
+        string root = _settings.RootPath;
+        if (root.Length > 0 && path.StartsWith(root, StringComparison.Ordinal) && (path.Length == root.Length || path[root.Length] == '/'))
+        {
+            _pathBase = root;
+            _path = path[root.Length..];
+        }
+        else
+        {
+            _pathBase = "";
+            _path = path;
+        }
+    }
+
+    private void ResolveRemote()
+    {
+        _remoteIp = null;
+        _remotePort = 0;
+        if (_connection.RemoteEndPoint is IPEndPoint ip)
+        {
+            _remoteIp = ip.Address;
+            _remotePort = ip.Port;
+        }
+
+        if (_connection.ProxyInfo is { ClientAddress: IPAddress client } proxy)
+        {
+            _remoteIp = client;
+            _remotePort = proxy.ClientPort;
+        }
+
+        if (_connection.PeerTrusted && _headers.TryGetValue("X-Forwarded-For", out StringValues forwarded))
+        {
+            ApplyForwardedFor(forwarded);
+        }
+    }
+
+    private void ApplyForwardedFor(StringValues forwarded)
+    {
+        // Walk from the nearest hop outwards; the first hop we do not trust is the client.
+        string joined = forwarded.ToString();
+        IPAddress? chosen = null;
+        string[] hops = joined.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        for (int i = hops.Length - 1; i >= 0; i--)
+        {
+            if (!IPAddress.TryParse(hops[i], out IPAddress? hop))
+            {
+                break;
+            }
+
+            chosen = hop;
+            if (!_settings.Parser.ForwardedAllowIps.Allows(hop) || _settings.Parser.ForwardedAllowIps.AllowsAll)
+            {
+                break;
+            }
+        }
+
+        if (chosen is not null)
+        {
+            _remoteIp = chosen;
+            _remotePort = 0;
+        }
+    }
+
+    /// <summary>The client went away or the connection was dropped: RequestAborted fires (off this thread).</summary>
+    public void CancelAborted()
+    {
+        _abortedCancelled = true;
+        CancellationTokenSource? source = _abortedSource;
+        if (source is null)
+        {
+            return;
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static s =>
+            {
+                try
+                {
+                    s.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // the request already ended
+                }
+            },
+            source,
+            preferLocal: false);
+    }
+
+    public void DisposeAbortedSource()
+    {
+        _abortedSource?.Dispose();
+        _abortedSource = null;
+    }
+
+    /// <summary>Throws as Kestrel does when the app uses blocking body I/O without opting in.</summary>
+    internal void ThrowIfSynchronousIODisallowed(bool write)
+    {
+        if (!_allowSynchronousIO)
+        {
+            throw new InvalidOperationException(write
+                ? "Synchronous operations are disallowed. Call WriteAsync or set AllowSynchronousIO to true instead."
+                : "Synchronous operations are disallowed. Call ReadAsync or set AllowSynchronousIO to true instead.");
+        }
+    }
+
+    // ---- IHttpRequestFeature ------------------------------------------------------------------------------
+
+    string IHttpRequestFeature.Protocol { get => _protocol; set => _protocol = value; }
+
+    string IHttpRequestFeature.Scheme { get => _scheme; set => _scheme = value; }
+
+    string IHttpRequestFeature.Method { get => _method; set => _method = value; }
+
+    string IHttpRequestFeature.PathBase { get => _pathBase; set => _pathBase = value; }
+
+    string IHttpRequestFeature.Path { get => _path; set => _path = value; }
+
+    string IHttpRequestFeature.QueryString { get => _queryString; set => _queryString = value; }
+
+    string IHttpRequestFeature.RawTarget { get => _rawTarget; set => _rawTarget = value; }
+
+    IHeaderDictionary IHttpRequestFeature.Headers { get => _headers; set => throw new NotSupportedException("request headers cannot be replaced"); }
+
+    Stream IHttpRequestFeature.Body { get => _body; set => _body = value; }
+
+    // ---- IHttpConnectionFeature ---------------------------------------------------------------------------
+
+    string IHttpConnectionFeature.ConnectionId
+    {
+        get => _connectionId ??= _connection.ConnectionNumber.ToString("X", CultureInfo.InvariantCulture);
+        set => _connectionId = value;
+    }
+
+    IPAddress? IHttpConnectionFeature.RemoteIpAddress { get => _remoteIp; set => _remoteIp = value; }
+
+    IPAddress? IHttpConnectionFeature.LocalIpAddress
+    {
+        get => (_connection.LocalEndPoint as IPEndPoint)?.Address;
+        set => throw new NotSupportedException();
+    }
+
+    int IHttpConnectionFeature.RemotePort { get => _remotePort; set => _remotePort = value; }
+
+    int IHttpConnectionFeature.LocalPort
+    {
+        get => (_connection.LocalEndPoint as IPEndPoint)?.Port ?? 0;
+        set => throw new NotSupportedException();
+    }
+
+    // ---- IHttpRequestLifetimeFeature ----------------------------------------------------------------------
+
+    CancellationToken IHttpRequestLifetimeFeature.RequestAborted
+    {
+        get
+        {
+            if (_abortedSource is null)
+            {
+                _abortedSource = new CancellationTokenSource();
+                if (_abortedCancelled || _connection.IsAborted)
+                {
+                    _abortedSource.Cancel();
+                }
+            }
+
+            return _abortedSource.Token;
+        }
+
+        set => throw new NotSupportedException();
+    }
+
+    // An aborted connection is never kept alive, so dropping it is all there is to do.
+    void IHttpRequestLifetimeFeature.Abort() => _connection.Abort();
+
+    // ---- identifiers, body control, TLS -------------------------------------------------------------------
+
+    string IHttpRequestIdentifierFeature.TraceIdentifier
+    {
+        get => _traceIdentifier ??= ((IHttpConnectionFeature)this).ConnectionId + ":" + _requestNumber.ToString("X8", CultureInfo.InvariantCulture);
+        set => _traceIdentifier = value;
+    }
+
+    bool IHttpBodyControlFeature.AllowSynchronousIO { get => _allowSynchronousIO; set => _allowSynchronousIO = value; }
+
+    X509Certificate2? ITlsConnectionFeature.ClientCertificate
+    {
+        get => _ssl?.RemoteCertificate as X509Certificate2 ?? (_ssl?.RemoteCertificate is X509Certificate c ? new X509Certificate2(c) : null);
+        set => throw new NotSupportedException();
+    }
+
+    Task<X509Certificate2?> ITlsConnectionFeature.GetClientCertificateAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(((ITlsConnectionFeature)this).ClientCertificate);
+}
