@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Unicornet.Hosting.AppLoading;
 using Unicornet.Hosting.Server;
 
@@ -106,11 +107,19 @@ internal sealed class HostCapture : IObserver<DiagnosticListener>, IObserver<Key
         }
     }
 
+    private const string KestrelCategory = "Microsoft.AspNetCore.Server.Kestrel";
+
     private void ConfigureServices(IServiceCollection services)
     {
         if (_options.ConfigureKestrelHost is { } configureKestrel)
         {
             configureKestrel(services);
+
+            // One behaviour for every worker class: the app's host announces nothing at start-up
+            // (the gate replaces ConsoleLifetime's lines, the bridge server has no "Now listening on"),
+            // so Kestrel's per-worker "Now listening on" and address notes are held back too. The
+            // master's "Listening at:" says it once; Kestrel's warnings and errors still show.
+            services.Configure<LoggerFilterOptions>(o => o.Rules.Add(new LoggerFilterRule(null, KestrelCategory, LogLevel.Warning, null)));
         }
         else
         {
