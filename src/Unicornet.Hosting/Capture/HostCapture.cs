@@ -107,19 +107,13 @@ internal sealed class HostCapture : IObserver<DiagnosticListener>, IObserver<Key
         }
     }
 
-    private const string KestrelCategory = "Microsoft.AspNetCore.Server.Kestrel";
+    private const string HostLifetimeCategory = "Microsoft.Hosting.Lifetime";
 
     private void ConfigureServices(IServiceCollection services)
     {
         if (_options.ConfigureKestrelHost is { } configureKestrel)
         {
             configureKestrel(services);
-
-            // One behaviour for every worker class: the app's host announces nothing at start-up
-            // (the gate replaces ConsoleLifetime's lines, the bridge server has no "Now listening on"),
-            // so Kestrel's per-worker "Now listening on" and address notes are held back too. The
-            // master's "Listening at:" says it once; Kestrel's warnings and errors still show.
-            services.Configure<LoggerFilterOptions>(o => o.Rules.Add(new LoggerFilterRule(null, KestrelCategory, LogLevel.Warning, null)));
         }
         else
         {
@@ -128,6 +122,10 @@ internal sealed class HostCapture : IObserver<DiagnosticListener>, IObserver<Key
             services.AddSingleton<IServer>(new BridgeServer(_options.BoundAddresses, log is null ? null : note => log.Info("{Note}", note)));
         }
 
+        // One behaviour for every worker class: the app's host announces nothing at start-up. Its
+        // "Now listening on" (and "Application started", had the gate left ConsoleLifetime) would
+        // come once per worker; the master's "Listening at:" says it once. Warnings still show.
+        services.Configure<LoggerFilterOptions>(o => o.Rules.Add(new LoggerFilterRule(null, HostLifetimeCategory, LogLevel.Warning, null)));
         services.RemoveAll<IHostLifetime>();
         services.AddSingleton<IHostLifetime>(new GateLifetime(_gateOpen.Task));
     }

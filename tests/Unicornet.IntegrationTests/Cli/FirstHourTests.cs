@@ -182,6 +182,21 @@ public sealed class FirstHourTests : IDisposable
         ErrorLines(server.Output, conf).ShouldBe(expected.Select(l => l.Replace(startup, conf, StringComparison.Ordinal)).ToList(), server.Output);
     }
 
+    [Theory]
+    [InlineData("kestrel")]
+    [InlineData("async")]
+    public async Task An_unmodified_aspnet_app_prints_no_host_start_up_lines_under_any_class(string workerClass)
+    {
+        await using ServerProcess server = await ServerProcess.StartAsync(["-k", workerClass, "-w", "1", "--no-control-socket", Examples.Dll("MinimalApi")]);
+        // Stop it, so whatever the app's logger still had queued is in the output.
+        server.Signal(global::Unicornet.Platform.Signals.SIGTERM);
+        (await server.WaitForExitAsync(Deadline)).ShouldBe(0, server.Output);
+        server.Output.ShouldContain("Booting worker");
+        server.Output.ShouldContain("Listening at: http://127.0.0.1:" + server.Port);
+        server.Output.ShouldNotContain("Now listening on");
+        server.Output.ShouldNotContain("Microsoft.Hosting.Lifetime");
+    }
+
     [Fact]
     public void Print_config_shows_modes_in_octal_as_help_does()
     {
