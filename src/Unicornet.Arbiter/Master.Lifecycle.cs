@@ -148,7 +148,7 @@ internal sealed partial class Master
         }
         catch (Exception e)
         {
-            _log.Error("Reload failed, keeping the current configuration: {Error}", e.Message);
+            _log.Error("Reload failed, keeping the current configuration:\n{Error}", ConfigException.Describe(e));
             SystemdNotify.Send("READY=1\nSTATUS=reload failed");
             return;
         }

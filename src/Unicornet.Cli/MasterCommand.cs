@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
 using Unicornet.Config;
 using Unicornet.Config.Docs;
 using Unicornet.Config.Script;
@@ -16,6 +17,12 @@ internal static class MasterCommand
     /// <summary>gunicorn's exit status for a configuration error.</summary>
     private const int ConfigError = 1;
 
+    /// <summary>argparse's exit status for a usage error, gunicorn's for a missing APP_MODULE.</summary>
+    private const int UsageError = 2;
+
+    /// <summary>gunicorn's exit status when the app cannot be loaded (a worker's too).</summary>
+    private const int AppLoadError = 4;
+
     public static int Run(string[] args)
     {
         ConfigRequest request = ConfigRequest.FromProcess(args);
@@ -32,7 +39,7 @@ internal static class MasterCommand
         }
         catch (ConfigException e)
         {
-            Console.Error.WriteLine(e.RenderAll());
+            Console.Error.WriteLine(ConfigException.Describe(e));
             return ConfigError;
         }
 
@@ -46,6 +53,13 @@ internal static class MasterCommand
         if (cli.ShowHelp)
         {
             Console.Out.Write(CommandLineParser.HelpText());
+            return 0;
+        }
+
+        if (cli.ShowSettingsHelp)
+        {
+            // The generator's note to maintainers means nothing to a user.
+            Console.Out.Write(Regex.Replace(SettingsDocument.Render(), @"<!--.*?-->\n+", "", RegexOptions.Singleline));
             return 0;
         }
 
@@ -64,6 +78,24 @@ internal static class MasterCommand
             return CheckApp(config);
         }
 
+        // Refuse before binding and forking: every worker would only fail the same way.
+        if (config.AppModule is null)
+        {
+            Console.Error.WriteLine($"usage: {CommandLineParser.ProgramName} [OPTIONS] [APP_MODULE]");
+            Console.Error.WriteLine($"{CommandLineParser.ProgramName}: error: No application module specified (give APP_MODULE, or set wsgi_app in the config script).");
+            return UsageError;
+        }
+
+        try
+        {
+            AppLoader.EnsureAssemblyFile(config.AppModule, config.Options.Worker.Chdir, config.Options.Worker.PythonPath);
+        }
+        catch (AppLoadException e)
+        {
+            Console.Error.WriteLine(AppLoadFailure.Line(config.AppModule, e));
+            return AppLoadError;
+        }
+
         return Unicornet.Arbitration.MasterProcess.Run(config, () => new ConfigResolver(new ChildProcessCompiler(), new ConfigScriptRunner()).Resolve(request));
     }
 
@@ -80,14 +112,18 @@ internal static class MasterCommand
 
         try
         {
-            IReadOnlyList<string> searchPath = config.Options.Worker.PythonPath;
-            LoadedApp app = AppLoader.Load(config.AppModule, config.Options.Worker.Chdir, searchPath);
+            LoadedApp app = AppLoader.Load(config.AppModule, config.Options.Worker.Chdir, config.Options.Worker.PythonPath);
             app.Dispose?.Invoke().GetAwaiter().GetResult();
             return 0;
         }
         catch (AppLoadException e)
         {
-            Console.Error.WriteLine($"error: app '{config.AppModule}': {e.Message}");
+            Console.Error.WriteLine(AppLoadFailure.Line(config.AppModule, e));
+            if (AppLoadFailure.AppThrew(e))
+            {
+                Console.Error.WriteLine(e.InnerException);
+            }
+
             return ConfigError;
         }
     }

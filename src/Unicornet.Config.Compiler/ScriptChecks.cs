@@ -95,6 +95,76 @@ internal sealed class ScriptChecks
         }
     }
 
+    /// <summary>
+    /// Settings given a constant their check refuses (<c>workers = -1;</c>). Used when the script has
+    /// compile errors, so it never runs to have its values checked: the user still sees every error in
+    /// one go. Only a setting assigned once, by a top-level statement free of compile errors, is
+    /// judged: a value in a branch, or replaced later, may never reach the setting.
+    /// </summary>
+    public IEnumerable<ConfigException> ConstantValueErrors()
+    {
+        var assigned = new Dictionary<string, List<(AssignmentExpressionSyntax Assignment, SemanticModel Model)>>(StringComparer.Ordinal);
+        var changedInPlace = new HashSet<string>(StringComparer.Ordinal);
+        foreach (SyntaxTree tree in _compilation.SyntaxTrees)
+        {
+            SemanticModel model = _compilation.GetSemanticModel(tree);
+            foreach (SyntaxNode node in tree.GetRoot().DescendantNodes())
+            {
+                if (node is AssignmentExpressionSyntax { Left: IdentifierNameSyntax left } assignment && SettingOf(model, left) is { } name)
+                {
+                    if (!assigned.TryGetValue(name, out var list))
+                    {
+                        assigned[name] = list = [];
+                    }
+
+                    list.Add((assignment, model));
+                }
+                else if (node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax receiver } } && SettingOf(model, receiver) is { } mutated)
+                {
+                    changedInPlace.Add(mutated);
+                }
+            }
+        }
+
+        foreach ((string name, var places) in assigned)
+        {
+            if (places.Count != 1 || changedInPlace.Contains(name))
+            {
+                continue;
+            }
+
+            (AssignmentExpressionSyntax assignment, SemanticModel model) = places[0];
+            bool topLevel = assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && assignment.Parent is ExpressionStatementSyntax { Parent: GlobalStatementSyntax };
+            if (!topLevel || model.GetDiagnostics(assignment.Span).Any(d => d.Severity == DiagnosticSeverity.Error))
+            {
+                continue;
+            }
+
+            Optional<object?> constant = model.GetConstantValue(assignment.Right);
+            SettingDefinition def = SettingsRegistry.Get(name);
+            bool sameType = constant.HasValue && (constant.Value is null ? def.Type == SettingType.Text : constant.Value.GetType() == def.ClrType);
+            if (!sameType || ScriptCompilation.ToLocation(assignment.Left.GetLocation()) is not { } where)
+            {
+                continue;
+            }
+
+            string? refused = null;
+            try
+            {
+                SettingValues.Normalize(def, constant.Value);
+            }
+            catch (SettingValueException e)
+            {
+                refused = e.Message;
+            }
+
+            if (refused is not null)
+            {
+                yield return new ConfigException(refused, where, name);
+            }
+        }
+    }
+
     /// <summary>Setting name to every position it is assigned (or changed in place, <c>bind.Add(...)</c>).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<ScriptPosition>> AssignmentPositions()
     {

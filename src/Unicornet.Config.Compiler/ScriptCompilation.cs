@@ -107,7 +107,13 @@ internal sealed class ScriptCompilation
             errors.Add(explainer.Explain(d, ToLocation(d.Location) ?? new SourceLocation(_root, 1, 1)));
         }
 
-        errors.AddRange(new ScriptChecks(_compilation).Run());
+        var checks = new ScriptChecks(_compilation);
+        errors.AddRange(checks.Run());
+        if (errors.Count > 0)
+        {
+            errors.AddRange(checks.ConstantValueErrors());
+        }
+
         return errors
             .DistinctBy(e => (e.Location?.ToString(), e.Message))
             .OrderBy(e => FileOrder(e.Location?.Path))

@@ -28,9 +28,12 @@ internal static class Program
 
                 Without -c, unicornetc reads commands interactively ('quit' to leave); history is kept
                 in ~/.unicornetc_history. Exit status: 0 ok, 1 error or connection failure, 2 usage error.
+                The server itself is the unicornet command (unicornet --help).
                 """,
         };
-        app.HelpOption("-h|--help");
+
+        // A plain option, not McMaster's HelpOption, which pages the text on a terminal.
+        CommandOption help = app.Option("-h|--help", "Show this help and exit.", CommandOptionType.NoValue);
         CommandOption socket = app.Option(
             "-s|--socket <PATH>",
             $"Control socket. Default: the '{ControlSocketPaths.LinkName}' link (or the only socket) in {ControlSocketPaths.DefaultDirectory()}.",
@@ -41,6 +44,12 @@ internal static class Program
 
         app.OnExecute(async () =>
         {
+            if (help.HasValue())
+            {
+                Console.Out.Write(app.GetHelpText());
+                return 0;
+            }
+
             if (version.HasValue())
             {
                 Console.WriteLine("unicornetc " + Version());

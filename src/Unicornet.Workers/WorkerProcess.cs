@@ -277,7 +277,7 @@ internal sealed class WorkerProcess
         }
         catch (Exception e)
         {
-            log.Exception(e, "Failed to load the application {App}: {Error}", appModule, e.Message);
+            AppLoadFailure.Log(log, appModule, e);
             return null;
         }
     }

@@ -21,7 +21,7 @@ public static class ConfigPrinter
                 origin += " " + r.Location;
             }
 
-            sb.Append(def.Name.PadRight(width)).Append(" = ").Append(SettingValues.Format(r.Value)).Append("  [").Append(origin).Append("]\n");
+            sb.Append(def.Name.PadRight(width)).Append(" = ").Append(SettingValues.Format(def, r.Value)).Append("  [").Append(origin).Append("]\n");
         }
 
         if (config.AppModule is not null)

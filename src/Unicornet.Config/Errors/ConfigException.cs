@@ -31,6 +31,16 @@ public sealed class ConfigException : Exception
         return $"{where}error: {what}{Message}";
     }
 
+    /// <summary>
+    /// What start-up prints for a failed configuration and what a reload logs for it: every error of a
+    /// <see cref="ConfigException"/> with its place, one per line; for any other exception, its message.
+    /// </summary>
+    public static string Describe(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return error is ConfigException config ? config.RenderAll() : error.Message;
+    }
+
     /// <summary>This error and the others, one per line.</summary>
     public string RenderAll() =>
         string.Join(Environment.NewLine, new[] { Render() }.Concat(Others.Select(o => o.Render())));

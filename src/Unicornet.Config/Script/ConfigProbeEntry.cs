@@ -41,7 +41,7 @@ public static class ConfigProbeEntry
         }
         catch (ConfigException e)
         {
-            Console.Error.WriteLine(e.RenderAll());
+            Console.Error.WriteLine(ConfigException.Describe(e));
             return 2;
         }
 

@@ -79,6 +79,16 @@ public static class SettingValues
         return def.Validate is null ? typed : def.Validate(typed);
     }
 
+    /// <summary>Renders a setting's value; a file mode or umask in octal (<c>0600</c>), as <c>--help</c> shows its default.</summary>
+    public static string Format(SettingDefinition def, object? value)
+    {
+        ArgumentNullException.ThrowIfNull(def);
+        return def.Type == SettingType.Octal && value is int mode ? FormatOctal(mode) : Format(value);
+    }
+
+    /// <summary>A mode in octal with a leading zero, at least three digits (<c>0022</c>, <c>0600</c>); zero is <c>0</c>.</summary>
+    public static string FormatOctal(int mode) => mode == 0 ? "0" : "0" + Convert.ToString(mode, 8).PadLeft(3, '0');
+
     /// <summary>Renders a value the way <c>--print-config</c> and the docs show it.</summary>
     public static string Format(object? value) => value switch
     {

@@ -17,7 +17,7 @@ public static class CommandLineParser
     public static ParsedArguments Parse(IReadOnlyList<string> args, string source)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var (app, options, positional, version) = Build();
+        var (app, options, positional, version, help, helpSettings) = Build();
         try
         {
             app.Parse(JoinOptionalValues(args));
@@ -29,7 +29,8 @@ public static class CommandLineParser
 
         var result = new ParsedArguments
         {
-            ShowHelp = app.OptionHelp?.HasValue() == true,
+            ShowHelp = help.HasValue(),
+            ShowSettingsHelp = helpSettings.HasValue(),
             ShowVersion = version.HasValue(),
         };
         result.Positionals.AddRange(positional.Values.Where(v => v is not null)!);
@@ -110,11 +111,11 @@ public static class CommandLineParser
     /// <summary>The <c>--help</c> text: usage, then every flag grouped as gunicorn groups them.</summary>
     public static string HelpText()
     {
-        var (app, _, _, _) = Build();
+        var (app, _, _, _, _, _) = Build();
         return app.GetHelpText();
     }
 
-    private static (CommandLineApplication App, List<(SettingDefinition, CommandOption)> Options, CommandArgument Positional, CommandOption Version) Build()
+    private static (CommandLineApplication App, List<(SettingDefinition, CommandOption)> Options, CommandArgument Positional, CommandOption Version, CommandOption Help, CommandOption HelpSettings) Build()
     {
         var app = new CommandLineApplication
         {
@@ -123,9 +124,15 @@ public static class CommandLineParser
             ThrowOnUnexpectedArgument = true,
             MakeSuggestionsInErrorMessage = true,
             ExtendedHelpText = Environment.NewLine + "APP_MODULE is ASSEMBLY:MEMBER (for example bin/Release/net10.0/MyApp.dll:App), or an ASP.NET Core app's dll." +
-                Environment.NewLine + "Settings come from defaults, the config script, UNICORNET_CMD_ARGS and the command line, in that order; see docs/settings.md.",
+                Environment.NewLine + "Settings come from defaults, the config script, UNICORNET_CMD_ARGS and the command line, in that order." +
+                Environment.NewLine + "Every setting with its meaning: unicornet --help-settings. Every resolved value and its origin: unicornet --print-config." +
+                Environment.NewLine + "Control a running master with unicornetc (unicornetc --help).",
         };
-        app.HelpOption("-h|--help");
+
+        // A plain option, not McMaster's HelpOption: that one prints the help itself while parsing
+        // (through a pager on a terminal), and the command prints it again.
+        CommandOption help = app.Option("-h|--help", "Show this help and exit.", CommandOptionType.NoValue);
+        CommandOption helpSettings = app.Option("--help-settings", "Show every setting and hook with its meaning, default and flags, and exit.", CommandOptionType.NoValue);
         CommandOption version = app.Option("-v|--version", "Show the version and exit.", CommandOptionType.NoValue);
         var options = new List<(SettingDefinition, CommandOption)>();
         foreach (SettingDefinition def in SettingsRegistry.All)
@@ -153,18 +160,21 @@ public static class CommandLineParser
                 CliKind.OptionalValue => CommandOptionType.SingleOrNoValue,
                 _ => CommandOptionType.MultipleValue,
             };
-            string help = def.NotApplicable is null ? FirstSentence(def.Help) : $"Accepted for gunicorn compatibility, no effect: {def.NotApplicable}.";
+            // A SetFalse flag (--no-sendfile) does the opposite of what the setting's own text says.
+            string description = def.NotApplicable is not null ? $"Accepted for gunicorn compatibility, no effect: {def.NotApplicable}."
+                : def.Cli == CliKind.SetFalse ? $"Turns {def.Name} off (the setting: {char.ToLowerInvariant(def.Help[0])}{FirstSentence(def.Help)[1..].TrimEnd('.')})."
+                : FirstSentence(def.Help);
             if (def.Cli is CliKind.Value or CliKind.Append or CliKind.OptionalValue)
             {
-                help += $" [{def.DefaultText}]";
+                description += $" [{def.DefaultText}]";
             }
 
             if (longs.Length > 1)
             {
-                help += " Also spelled " + string.Join(", ", longs.Skip(1)) + ".";
+                description += " Also spelled " + string.Join(", ", longs.Skip(1)) + ".";
             }
 
-            options.Add((def, app.Option(template, help, type)));
+            options.Add((def, app.Option(template, description, type)));
             foreach (string alias in longs.Skip(1))
             {
                 string aliasTemplate = alias + template[(template.IndexOf(longs[0], StringComparison.Ordinal) + longs[0].Length)..];
@@ -174,7 +184,7 @@ public static class CommandLineParser
 
         CommandArgument positional = app.Argument("APP_MODULE", "The app to serve, ASSEMBLY:MEMBER.", multipleValues: true);
         app.OnExecute(() => 0);
-        return (app, options, positional, version);
+        return (app, options, positional, version, help, helpSettings);
     }
 
     private static string FirstSentence(string help)

@@ -33,7 +33,7 @@ public sealed class ConfigResolver
         ParsedArguments? envArgs = request.Environment.TryGetValue(ConfigRequest.CmdArgsVariable, out string? raw) && !string.IsNullOrWhiteSpace(raw)
             ? CommandLineParser.Parse(ShellSplitter.Split(raw), ConfigRequest.CmdArgsVariable)
             : null;
-        if (cli.ShowHelp || cli.ShowVersion)
+        if (cli.ShowHelp || cli.ShowSettingsHelp || cli.ShowVersion)
         {
             return Defaults(request, null, HookSet.Empty);
         }

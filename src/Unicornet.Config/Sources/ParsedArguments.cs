@@ -17,4 +17,7 @@ public sealed class ParsedArguments
 
     /// <summary><c>-h/--help</c> was given.</summary>
     public bool ShowHelp { get; set; }
+
+    /// <summary><c>--help-settings</c> was given.</summary>
+    public bool ShowSettingsHelp { get; set; }
 }

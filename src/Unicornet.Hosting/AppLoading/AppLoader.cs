@@ -71,6 +71,39 @@ public static class AppLoader
         return Adapt(reference, value, capture, options) with { LoadContext = alc };
     }
 
+    /// <summary>
+    /// Checks, without loading anything, that the ASSEMBLY half of <paramref name="appModule"/> names
+    /// a file, so the master can refuse before it binds and forks. A bare name that matches no file
+    /// passes: it may name an assembly the worker has loaded itself, and the worker reports it.
+    /// Throws <see cref="AppLoadException"/> with the one line a worker would log.
+    /// </summary>
+    public static void EnsureAssemblyFile(string appModule, string? chdir, IReadOnlyList<string>? searchPath)
+    {
+        ArgumentNullException.ThrowIfNull(appModule);
+        string reference = appModule.Trim();
+        int colon = reference.IndexOf(':', StringComparison.Ordinal);
+        string assemblyText = (colon < 0 ? reference : reference[..colon]).Trim();
+        if (assemblyText.Length == 0 || !AppAssemblyLocator.LooksLikePath(assemblyText))
+        {
+            return;
+        }
+
+        if (AppAssemblyLocator.Locate(assemblyText, chdir, searchPath, out IReadOnlyList<string> searched) is null)
+        {
+            throw NotFound(assemblyText, chdir, searchPath, searched);
+        }
+    }
+
+    private static AppLoadException NotFound(string assemblyText, string? chdir, IReadOnlyList<string>? searchPath, IReadOnlyList<string> searched)
+    {
+        string pythonpath = searchPath is { Count: > 0 } ? string.Join(",", searchPath) : "unset";
+        string expected = AppAssemblyLocator.LooksLikePath(assemblyText)
+            ? "expected a built .NET assembly at that path (for example bin/Release/net10.0/MyApp.dll)"
+            : $"expected {assemblyText}.dll in one of them, or in its {assemblyText}/ or bin/Release|Debug/net10.0/ folder";
+        return new AppLoadException(
+            $"Failed to load assembly '{assemblyText}': file not found in {string.Join(", ", searched)} (chdir: {chdir ?? "unset"}, pythonpath: {pythonpath}); {expected}.");
+    }
+
     private static (Assembly Assembly, AssemblyLoadContext Context) LoadAssembly(string assemblyText, string? chdir, IReadOnlyList<string>? searchPath)
     {
         string? path = AppAssemblyLocator.Locate(assemblyText, chdir, searchPath, out IReadOnlyList<string> searched);
@@ -88,7 +121,7 @@ public static class AppLoader
                 }
             }
 
-            throw new AppLoadException($"Failed to load assembly '{assemblyText}': file not found in {string.Join(", ", searched)}.");
+            throw NotFound(assemblyText, chdir, searchPath, searched);
         }
 
         try

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Unicornet.Hosting.AppLoading;
 using Unicornet.Hosting.Server;
 
@@ -106,6 +107,8 @@ internal sealed class HostCapture : IObserver<DiagnosticListener>, IObserver<Key
         }
     }
 
+    private const string HostLifetimeCategory = "Microsoft.Hosting.Lifetime";
+
     private void ConfigureServices(IServiceCollection services)
     {
         if (_options.ConfigureKestrelHost is { } configureKestrel)
@@ -119,6 +122,10 @@ internal sealed class HostCapture : IObserver<DiagnosticListener>, IObserver<Key
             services.AddSingleton<IServer>(new BridgeServer(_options.BoundAddresses, log is null ? null : note => log.Info("{Note}", note)));
         }
 
+        // One behaviour for every worker class: the app's host announces nothing at start-up. Its
+        // "Now listening on" (and "Application started", had the gate left ConsoleLifetime) would
+        // come once per worker; the master's "Listening at:" says it once. Warnings still show.
+        services.Configure<LoggerFilterOptions>(o => o.Rules.Add(new LoggerFilterRule(null, HostLifetimeCategory, LogLevel.Warning, null)));
         services.RemoveAll<IHostLifetime>();
         services.AddSingleton<IHostLifetime>(new GateLifetime(_gateOpen.Task));
     }

@@ -46,7 +46,7 @@ internal sealed class KestrelWorkerClass : IWorkerClass
         }
         catch (Exception e)
         {
-            log.Exception(e, "Failed to load the application {App}: {Error}", appModule, e.Message);
+            AppLoadFailure.Log(log, appModule, e);
             return null;
         }
     }
