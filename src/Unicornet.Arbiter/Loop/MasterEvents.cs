@@ -14,7 +14,10 @@ internal enum EventKind
 }
 
 /// <summary>One event for the main loop; <see cref="Stacks"/> only for <see cref="EventKind.StacksRead"/>.</summary>
-internal readonly record struct MasterEvent(EventKind Kind, int Signal = 0, WorkerHandle? Worker = null, string? Stacks = null);
+internal readonly record struct MasterEvent(EventKind Kind, int Signal = 0, WorkerHandle? Worker = null, WorkerStacks? Stacks = null);
+
+/// <summary>A timed-out worker's stacks, and how long it had been silent when they were read.</summary>
+internal sealed record WorkerStacks(string Text, double SilentSeconds);
 
 /// <summary>
 /// The master's one inbox. Anything that happens on another thread (a signal, a process exit, a control

@@ -42,9 +42,9 @@ internal sealed class WorkerTimeouts : IDisposable
     }
 
     /// <summary>The stacks of a timed-out worker are in: log them, then abort it as gunicorn does.</summary>
-    public void OnStacksRead(WorkerHandle w, string stacks)
+    public void OnStacksRead(WorkerHandle w, WorkerStacks stacks)
     {
-        Log.WorkerStacks(w.Pid, w.Heartbeat.SilentMilliseconds / 1000.0, stacks);
+        Log.WorkerStacks(w.Pid, stacks.SilentSeconds, stacks.Text);
         if (w.Exited)
         {
             return;
@@ -137,13 +137,17 @@ internal sealed class WorkerTimeouts : IDisposable
 
     private void ReadStacks(WorkerHandle w)
     {
+        // The heartbeat is read here, on the loop: a worker that exits during the dump is reaped and its
+        // heartbeat file closed before the stacks come back.
         MasterEvents events = _ctx.Events;
         CancellationToken stop = _stopDumps.Token;
+        long lastBeat = w.Heartbeat.LastTick;
         _ = Task.Run(
             async () =>
             {
                 string stacks = await StackDumper.DumpAsync(w.Pid, s_dumpLimit, stop).ConfigureAwait(false);
-                events.Post(new MasterEvent(EventKind.StacksRead, Worker: w, Stacks: stacks));
+                var read = new WorkerStacks(stacks, (Environment.TickCount64 - lastBeat) / 1000.0);
+                events.Post(new MasterEvent(EventKind.StacksRead, Worker: w, Stacks: read));
             },
             CancellationToken.None);
     }
