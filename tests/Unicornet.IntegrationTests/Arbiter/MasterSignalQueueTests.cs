@@ -1,3 +1,4 @@
+using Unicornet.IntegrationTests.Support;
 using Unicornet.Platform;
 
 namespace Unicornet.IntegrationTests.Arbiter;
