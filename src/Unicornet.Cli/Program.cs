@@ -17,6 +17,13 @@ internal static class Program
             ProcessRoles.Compile => Unicornet.Config.Compiler.CompilerEntry.Run(args),
             ProcessRoles.ConfigProbe => Unicornet.Config.Script.ConfigProbeEntry.Run(args),
             ProcessRoles.StackDump => Unicornet.Arbitration.StackDumpEntry.Run(args),
-            _ => MasterCommand.Run(args),
+            _ => RunMaster(args),
         };
+
+    private static int RunMaster(string[] args)
+    {
+        // Before anything sets up the runtime's signal handling, or an ignored INT would stay ignored.
+        Unicornet.Arbitration.MasterProcess.TakeBackSignals();
+        return MasterCommand.Run(args);
+    }
 }

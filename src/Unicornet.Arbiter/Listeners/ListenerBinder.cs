@@ -27,7 +27,7 @@ internal static class ListenerBinder
 
         if (SystemdFds() is { } systemd)
         {
-            log.Info("Using {Count} socket(s) from systemd", systemd.Count);
+            log.UsingSystemdSockets(systemd.Count);
             return Inherit(config, string.Join(',', systemd));
         }
 
@@ -63,7 +63,7 @@ internal static class ListenerBinder
         {
             if (!kept.Contains(old))
             {
-                log.Info("Closing listener {Listener}", old.ToString());
+                log.ClosingListener(old.ToString());
                 Close(old, unlink: true);
             }
         }
@@ -109,17 +109,15 @@ internal static class ListenerBinder
             {
                 Listener l = Bind(address, config);
                 FileDescriptors.MakeInheritable(l.Fd);
-                log.Info("Listening at: {Listener} ({Pid})", l.ToString(), ProcessInfo.Pid);
+                log.ListeningAt(l.ToString(), ProcessInfo.Pid);
                 return l;
             }
             catch (SocketException e)
             {
                 last = e;
-                log.Error("Connection in use: {Address}", address.ToString());
-                log.Error("connection to {Address} failed: {Error}", address.ToString(), e.Message);
+                log.BindFailed(address.ToString(), e.Message, retrying: attempt < 4);
                 if (attempt < 4)
                 {
-                    log.Error("Retrying in 1 second.");
                     Thread.Sleep(1000);
                 }
             }

@@ -21,8 +21,17 @@ namespace Unicornet.Arbitration;
 /// </remarks>
 internal static class StackDumper
 {
-    /// <summary>Dumps through the helper with a deadline: the master's loop must never wait on a wedged attach.</summary>
-    public static string Dump(int pid, TimeSpan limit)
+    /// <summary>
+    /// Names a file the helper waits for before it attaches, up to its deadline: tests hold a dump open
+    /// with it to see the master carry on meanwhile. Unset in production.
+    /// </summary>
+    public const string GateVariable = "UNICORNET_STACK_DUMP_GATE";
+
+    /// <summary>
+    /// Dumps through the helper with a deadline. The master awaits this off its loop: signals, respawns and
+    /// other timeouts go on while a wedged attach takes its time, and several workers are read at once.
+    /// </summary>
+    public static async Task<string> DumpAsync(int pid, TimeSpan limit, CancellationToken stop)
     {
         ProcessStartInfo psi = SelfLauncher.StartInfo(ProcessRoles.StackDump, pid.ToString(CultureInfo.InvariantCulture));
         psi.RedirectStandardOutput = true;
@@ -40,26 +49,55 @@ internal static class StackDumper
 
         using (helper)
         {
-            Task<string> output = helper.StandardOutput.ReadToEndAsync();
-            Task<string> errors = helper.StandardError.ReadToEndAsync();
-            if (!helper.WaitForExit(limit))
+            Task<string> output = helper.StandardOutput.ReadToEndAsync(CancellationToken.None);
+            Task<string> errors = helper.StandardError.ReadToEndAsync(CancellationToken.None);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            deadline.CancelAfter(limit);
+            try
             {
-                try
-                {
-                    helper.Kill(entireProcessTree: true);
-                }
-                catch (InvalidOperationException)
-                {
-                    // it exited just now
-                }
-
-                helper.WaitForExit(2000);
+                await helper.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await KillAsync(helper).ConfigureAwait(false);
                 return $"stack traces unavailable: no answer within {limit.TotalSeconds:F0} s";
             }
 
-            helper.WaitForExit();
-            string text = output.Wait(2000) ? output.Result : "";
-            return text.Length > 0 ? text.TrimEnd('\n') : "stack traces unavailable: " + (errors.Wait(2000) ? errors.Result.Trim() : "the helper said nothing");
+            string text = await ResultOrEmpty(output).ConfigureAwait(false);
+            return text.Length > 0 ? text.TrimEnd('\n') : "stack traces unavailable: " + (await ResultOrEmpty(errors).ConfigureAwait(false) is { Length: > 0 } e ? e.Trim() : "the helper said nothing");
+        }
+    }
+
+    private static async Task KillAsync(Process helper)
+    {
+        try
+        {
+            helper.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // it exited just now
+        }
+
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await helper.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static async Task<string> ResultOrEmpty(Task<string> read)
+    {
+        try
+        {
+            return await read.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return "";
         }
     }
 
@@ -126,8 +164,23 @@ public static class StackDumpEntry
             return 2;
         }
 
+        WaitForGate();
         Console.Out.Write(StackDumper.Walk(pid));
         Console.Out.Flush();
         return 0;
+    }
+
+    // The master's deadline ends a gated dump that is never opened.
+    private static void WaitForGate()
+    {
+        if (Environment.GetEnvironmentVariable(StackDumper.GateVariable) is not { Length: > 0 } gate)
+        {
+            return;
+        }
+
+        while (!File.Exists(gate))
+        {
+            Thread.Sleep(20);
+        }
     }
 }

@@ -34,10 +34,16 @@ internal sealed class WorkerHandle
     /// <summary>When the master sent TERM/QUIT (retire, stop), 0 if not.</summary>
     public long SignalledAt { get; set; }
 
+    /// <summary>When the master found the worker silent past the timeout and started reading its stacks, 0 if not.</summary>
+    public long TimedOutAt { get; set; }
+
     /// <summary>When the master sent SIGABRT after a timeout, 0 if not.</summary>
     public long AbortedAt { get; set; }
 
     public bool Exited { get; set; }
+
+    /// <summary>Counts toward the target: not stopping, not timed out, not gone.</summary>
+    public bool Serving => SignalledAt == 0 && TimedOutAt == 0 && AbortedAt == 0 && !Exited;
 
     public bool Ready => Heartbeat.Phase == WorkerPhase.Ready;
 

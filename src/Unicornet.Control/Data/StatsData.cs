@@ -13,7 +13,7 @@ public sealed record WorkerRequests(int Pid, long Requests);
 /// <param name="WorkersSpawned">Workers started since the master started.</param>
 /// <param name="WorkersKilled">Workers the master killed (timeouts, recycling, <c>worker kill</c>, scale-down).</param>
 /// <param name="Reloads">Reloads (HUP or <c>reload</c>) since start.</param>
-/// <param name="RequestsServed">Requests served by the live workers.</param>
+/// <param name="RequestsServed">Requests served since the master started, by live workers and by workers that have exited (reloads included).</param>
 /// <param name="RequestsPerWorker">Requests served by each live worker.</param>
 /// <param name="DirtyArbiterPid">The dirty arbiter's pid; null when there is none.</param>
 public sealed record StatsData(
