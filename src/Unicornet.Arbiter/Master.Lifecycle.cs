@@ -5,10 +5,9 @@ using Unicornet.Config;
 using Unicornet.Config.Hooks;
 using Unicornet.Logging;
 using Unicornet.Platform;
-using Unicornet.Workers;
-using Unicornet.Workers.Model;
+using Unicornet.Supervision.Hooks;
 using Unicornet.Config.Snapshot;
-using Unicornet.Workers.Supervision;
+using Unicornet.Supervision;
 
 namespace Unicornet.Arbitration;
 

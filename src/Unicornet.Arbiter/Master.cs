@@ -6,9 +6,9 @@ using Unicornet.Config;
 using Unicornet.Config.Hooks;
 using Unicornet.Logging;
 using Unicornet.Platform;
-using Unicornet.Workers.Model;
+using Unicornet.Supervision.Hooks;
 using Unicornet.Config.Snapshot;
-using Unicornet.Workers.Supervision;
+using Unicornet.Supervision;
 
 using Unicornet.Dirty;
 
