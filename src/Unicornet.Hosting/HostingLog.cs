@@ -4,12 +4,13 @@ namespace Unicornet.Hosting;
 
 /// <summary>
 /// Everything the hosting layer writes to the worker's error log, in one place. The method names are the events'
-/// stable names; keep the rendered texts as they are (operators grep them).
+/// stable names; keep the rendered texts as they are (operators grep them). Property names are part of the JSON
+/// log's fields.
 /// </summary>
 internal static class HostingLog
 {
     /// <summary>A Microsoft.Extensions.Logging message from a host unicornet built, at the matching level.</summary>
-    public static void FrameworkMessage(ILog log, LogLevel level, string category, string message, Exception? exception)
+    public static void FrameworkMessage(this ILog log, LogLevel level, string category, string message, Exception? exception)
     {
         const string Template = "{Category}: {Message}";
         switch (level)
@@ -35,10 +36,10 @@ internal static class HostingLog
         }
     }
 
-    public static void H2OnlyOverCleartext(ILog log, string http2Cleartext) =>
+    public static void H2OnlyOverCleartext(this ILog log, string http2Cleartext) =>
         log.Warning("http_protocols is h2 only, but the listener is plain HTTP and http2_cleartext is '{Mode}': serving HTTP/1.1", http2Cleartext);
 
     /// <summary>What the bridge server has to say about the addresses a captured host asked for.</summary>
-    public static void BridgeNote(ILog log, string note) =>
+    public static void BridgeNote(this ILog log, string note) =>
         log.Info("{Note}", note);
 }

@@ -55,7 +55,7 @@ internal static class TlsOptions
                 }
                 else
                 {
-                    WorkerLog.UnknownCipher(log, name);
+                    log.UnknownCipher(name);
                 }
             }
 

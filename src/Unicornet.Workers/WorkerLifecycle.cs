@@ -54,7 +54,7 @@ internal sealed class WorkerLifecycle
         }
         catch (HookFailedException e)
         {
-            WorkerLog.BootFailed(_worker.Log, e.Message);
+            _worker.Log.BootFailed(e.Message);
             return WorkerEnvironment.BootErrorExitCode;
         }
 
@@ -82,10 +82,10 @@ internal sealed class WorkerLifecycle
         {
             if (e is not (HookFailedException or PrivilegeSwitchException))
             {
-                WorkerLog.BootCrashed(_worker.Log, e);
+                _worker.Log.BootCrashed(e);
             }
 
-            WorkerLog.BootFailed(_worker.Log, e.Message);
+            _worker.Log.BootFailed(e.Message);
             return false;
         }
     }
@@ -111,8 +111,8 @@ internal sealed class WorkerLifecycle
         _worker.Heartbeat.Phase = WorkerPhase.Ready;
         _worker.Beat();
         double readyMs = (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds;
-        WorkerLog.Booted(_worker.Log, ProcessInfo.Pid, readyMs);
-        WorkerLog.StartupJit(_worker.Log, System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds);
+        _worker.Log.Booted(ProcessInfo.Pid, readyMs);
+        _worker.Log.StartupJit(System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds);
     }
 
     /// <summary>Serves until stopped; false when the app failed to start (kestrel: after the lifetime gate opened).</summary>
@@ -127,12 +127,12 @@ internal sealed class WorkerLifecycle
         }
         catch (AppLoadException e)
         {
-            WorkerLog.AppLoadFailed(_worker.Log, e, _worker.Config.AppModule ?? "");
+            _worker.Log.AppLoadFailed(e, _worker.Config.AppModule ?? "");
             return false;
         }
         catch (Exception e)
         {
-            WorkerLog.ServingLoopFailed(_worker.Log, e);
+            _worker.Log.ServingLoopFailed(e);
         }
 
         return true;
@@ -151,7 +151,7 @@ internal sealed class WorkerLifecycle
             }
             catch (Exception e)
             {
-                WorkerLog.AppShutdownFailed(_worker.Log, e.Message);
+                _worker.Log.AppShutdownFailed(e.Message);
             }
         }
 
@@ -160,6 +160,6 @@ internal sealed class WorkerLifecycle
             l.Dispose();
         }
 
-        WorkerLog.Exiting(_worker.Log, ProcessInfo.Pid);
+        _worker.Log.Exiting(ProcessInfo.Pid);
     }
 }

@@ -51,7 +51,7 @@ internal sealed class WorkerMainLoop
 
             if (waits[2].IsCompleted)
             {
-                WorkerLog.ParentChanged(_worker.Log, ProcessInfo.Pid);
+                _worker.Log.ParentChanged(ProcessInfo.Pid);
                 _worker.StopNow();
                 LeaveWithin(s_masterGoneGrace);
                 waits[2] = s_never;

@@ -62,7 +62,7 @@ internal static class WorkerProcess
         }
         catch (Exception e)
         {
-            WorkerLog.HeartbeatFileUnavailable(log, e, start.HeartbeatPath ?? "");
+            log.HeartbeatFileUnavailable(e, start.HeartbeatPath ?? "");
             return null;
         }
     }

@@ -62,7 +62,7 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
         {
             if (Interlocked.Exchange(ref _limitReached, 1) == 0)
             {
-                WorkerLog.Autorestarting(_worker.Log);
+                _worker.Log.Autorestarting();
                 _worker.RequestGracefulStop();
             }
 
@@ -108,11 +108,11 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
         // shows it); an exception from the app or a hook is the operator's, with its stack.
         if (error is BadHttpRequestException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)
         {
-            WorkerLog.RequestEndedEarly(_worker.Log, requestLine, error.Message);
+            _worker.Log.RequestEndedEarly(requestLine, error.Message);
         }
         else
         {
-            WorkerLog.RequestFailed(_worker.Log, error, requestLine);
+            _worker.Log.RequestFailed(error, requestLine);
         }
     }
 }

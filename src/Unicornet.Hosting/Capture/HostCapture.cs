@@ -116,7 +116,7 @@ internal sealed class HostCapture : IObserver<DiagnosticListener>, IObserver<Key
         {
             services.RemoveAll<IServer>();
             ILog? log = _options.Log;
-            services.AddSingleton<IServer>(new BridgeServer(_options.BoundAddresses, log is null ? null : note => HostingLog.BridgeNote(log, note)));
+            services.AddSingleton<IServer>(new BridgeServer(_options.BoundAddresses, log is null ? null : note => log.BridgeNote(note)));
         }
 
         services.RemoveAll<IHostLifetime>();

@@ -140,7 +140,7 @@ internal sealed class KestrelBinder
 
         if (h2 && !h1 && _options.Log is { } log)
         {
-            HostingLog.H2OnlyOverCleartext(log, ChoiceText.Of(_options.Http2Cleartext));
+            log.H2OnlyOverCleartext(ChoiceText.Of(_options.Http2Cleartext));
         }
 
         return HttpProtocols.Http1;

@@ -19,6 +19,6 @@ internal sealed class LogBridgeProvider(ILog log) : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            HostingLog.FrameworkMessage(log, logLevel, category, formatter(state, exception), exception);
+            log.FrameworkMessage(logLevel, category, formatter(state, exception), exception);
     }
 }

@@ -13,7 +13,7 @@ internal static class AppLoading
         string? appModule = config.AppModule;
         if (string.IsNullOrEmpty(appModule))
         {
-            WorkerLog.NoAppModule(log);
+            log.NoAppModule();
             return null;
         }
 
@@ -23,7 +23,7 @@ internal static class AppLoading
         }
         catch (Exception e)
         {
-            WorkerLog.AppLoadFailed(log, e, appModule);
+            log.AppLoadFailed(e, appModule);
             return null;
         }
     }

@@ -27,7 +27,7 @@ internal static class EngineServing
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            WorkerLog.TlsSetupFailed(worker.Log, e);
+            worker.Log.TlsSetupFailed(e);
             throw new WorkerBootException(e);
         }
     }

@@ -32,7 +32,7 @@ internal sealed class KestrelWorkerClass : IWorkerClass
         string? appModule = worker.Config.AppModule;
         if (string.IsNullOrEmpty(appModule))
         {
-            WorkerLog.NoAppModule(worker.Log);
+            worker.Log.NoAppModule();
             return null;
         }
 
@@ -48,7 +48,7 @@ internal sealed class KestrelWorkerClass : IWorkerClass
         }
         catch (Exception e)
         {
-            WorkerLog.AppLoadFailed(worker.Log, e, appModule);
+            worker.Log.AppLoadFailed(e, appModule);
             return null;
         }
     }

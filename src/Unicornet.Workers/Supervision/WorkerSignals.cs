@@ -44,7 +44,7 @@ internal sealed class WorkerSignals
         }
         catch (Exception e) when (e is IOException or PlatformNotSupportedException or UnauthorizedAccessException)
         {
-            WorkerLog.SignalsUnavailable(worker.Log, e.Message);
+            worker.Log.SignalsUnavailable(e.Message);
             return new WorkerSignals(worker, null);
         }
     }
@@ -70,7 +70,7 @@ internal sealed class WorkerSignals
             case Signals.SIGINT or Signals.SIGQUIT:
                 return QuickExit();
             case Signals.SIGUSR1:
-                WorkerLog.ReopeningLogs(_worker.Log, ProcessInfo.Pid);
+                _worker.Log.ReopeningLogs(ProcessInfo.Pid);
                 _worker.Log.Reopen();
                 _worker.RequestLog?.Reopen();
                 return null;
@@ -99,7 +99,7 @@ internal sealed class WorkerSignals
     {
         _worker.View.IsAborted = true;
         _worker.Hooks.Invoke(HookNames.WorkerAbort, _worker.View);
-        WorkerLog.Aborted(_worker.Log, ProcessInfo.Pid);
+        _worker.Log.Aborted(ProcessInfo.Pid);
         _worker.Log.Dispose();
         Environment.Exit(1);
     }
