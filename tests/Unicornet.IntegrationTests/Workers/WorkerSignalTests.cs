@@ -1,4 +1,4 @@
-using Unicornet.IntegrationTests.Arbiter;
+using Unicornet.IntegrationTests.Support;
 using Unicornet.Platform;
 
 namespace Unicornet.IntegrationTests.Workers;
