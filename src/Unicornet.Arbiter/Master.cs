@@ -5,7 +5,7 @@ using Unicornet.Dirty;
 using Unicornet.Logging;
 using Unicornet.Logging.Metrics;
 using Unicornet.Platform;
-using Unicornet.Workers.Model;
+using Unicornet.Supervision.Hooks;
 
 namespace Unicornet.Arbitration;
 

@@ -55,7 +55,7 @@ internal static class TlsOptions
                 }
                 else
                 {
-                    log.Warning("ciphers: '{Name}' is not an IANA TLS cipher suite name (TLS_...); ignored", name);
+                    log.UnknownCipher(name);
                 }
             }
 

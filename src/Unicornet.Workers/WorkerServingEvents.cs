@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Unicornet.Config.Hooks;
 using Unicornet.Http.Serving;
-using Unicornet.Workers.Model;
+using Unicornet.Supervision.Hooks;
 using Unicornet.Workers.Supervision;
 
 namespace Unicornet.Workers;
@@ -12,7 +12,7 @@ namespace Unicornet.Workers;
 /// </summary>
 internal sealed class WorkerServingEvents : IHttpServingEvents
 {
-    private readonly WorkerProcess _worker;
+    private readonly WorkerContext _worker;
     private readonly long _limit;
     private int _limitReached;
 
@@ -29,7 +29,7 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
     /// Log the app's exceptions with their stacks. Off for the kestrel class: Kestrel logs them itself, and
     /// there the summary carries the error only when something reads summaries.
     /// </param>
-    public WorkerServingEvents(WorkerProcess worker, long limit, RequestLog? requestLog, Unicornet.Logging.Metrics.StatsdClient? statsd, bool trackInFlight = true, bool logAppErrors = true)
+    public WorkerServingEvents(WorkerContext worker, long limit, RequestLog? requestLog, Unicornet.Logging.Metrics.StatsdClient? statsd, bool trackInFlight = true, bool logAppErrors = true)
     {
         _worker = worker;
         _trackInFlight = trackInFlight;
@@ -62,7 +62,7 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
         {
             if (Interlocked.Exchange(ref _limitReached, 1) == 0)
             {
-                _worker.Log.Info("Autorestarting worker after current request.");
+                _worker.Log.Autorestarting();
                 _worker.RequestGracefulStop();
             }
 
@@ -96,7 +96,7 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
 
         if (_worker.Hooks.Has(HookNames.PostRequest))
         {
-            _worker.Hooks.Invoke(HookNames.PostRequest, _worker.View, new HookRequest(context), new HookResponse(context, summary));
+            _worker.Hooks.Invoke(HookNames.PostRequest, _worker.View, new HookRequest(context), new HookResponse(context, summary.Status, summary.BodyBytes, summary.Duration));
         }
     }
 
@@ -108,11 +108,11 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
         // shows it); an exception from the app or a hook is the operator's, with its stack.
         if (error is BadHttpRequestException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)
         {
-            _worker.Log.Debug("Request ended early ({RequestLine}): {Error}", requestLine, error.Message);
+            _worker.Log.RequestEndedEarly(requestLine, error.Message);
         }
         else
         {
-            _worker.Log.Exception(error, "Error handling request {RequestLine}", requestLine);
+            _worker.Log.RequestFailed(error, requestLine);
         }
     }
 }

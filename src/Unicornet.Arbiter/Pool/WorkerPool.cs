@@ -3,8 +3,8 @@ using System.Globalization;
 using Unicornet.Config;
 using Unicornet.Config.Hooks;
 using Unicornet.Platform;
-using Unicornet.Workers.Model;
-using Unicornet.Workers.Supervision;
+using Unicornet.Supervision.Hooks;
+using Unicornet.Supervision;
 
 namespace Unicornet.Arbitration;
 

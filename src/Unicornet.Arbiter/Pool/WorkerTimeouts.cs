@@ -1,7 +1,7 @@
 using Unicornet.Config;
 using Unicornet.Config.Hooks;
 using Unicornet.Platform;
-using Unicornet.Workers.Supervision;
+using Unicornet.Supervision;
 
 namespace Unicornet.Arbitration;
 

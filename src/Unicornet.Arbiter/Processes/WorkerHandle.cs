@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using Unicornet.Workers.Model;
-using Unicornet.Workers.Supervision;
+using Unicornet.Platform;
+using Unicornet.Supervision;
+using Unicornet.Supervision.Hooks;
 
 namespace Unicornet.Arbitration;
 
@@ -13,7 +14,7 @@ internal sealed class WorkerHandle
         Generation = generation;
         View = view;
         Heartbeat = heartbeat;
-        StartedAt = Environment.TickCount64;
+        StartedAt = MonotonicClock.Now;
     }
 
     public int Age { get; }
@@ -29,6 +30,7 @@ internal sealed class WorkerHandle
 
     public int Pid => View.ProcessId;
 
+    /// <summary>When the master started the worker (<see cref="MonotonicClock"/>, as are the other stamps).</summary>
     public long StartedAt { get; }
 
     /// <summary>When the master sent TERM/QUIT (retire, stop), 0 if not.</summary>
@@ -47,5 +49,5 @@ internal sealed class WorkerHandle
 
     public bool Ready => Heartbeat.Phase == WorkerPhase.Ready;
 
-    public double AgeSeconds => (Environment.TickCount64 - StartedAt) / 1000.0;
+    public double AgeSeconds => MonotonicClock.MillisecondsSince(StartedAt) / 1000.0;
 }

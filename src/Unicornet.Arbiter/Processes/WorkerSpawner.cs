@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Globalization;
 using Unicornet.Config;
 using Unicornet.Platform;
-using Unicornet.Workers;
+using Unicornet.Supervision;
 
 namespace Unicornet.Arbitration;
 
@@ -20,16 +19,7 @@ internal static class WorkerSpawner
             psi.Environment.Remove(name);
         }
 
-        psi.Environment[WorkerEnvironment.Config] = snapshotPath;
-        psi.Environment[WorkerEnvironment.Fds] = fds;
-        psi.Environment[WorkerEnvironment.Age] = worker.Age.ToString(CultureInfo.InvariantCulture);
-        psi.Environment[WorkerEnvironment.Heartbeat] = worker.Heartbeat.Path;
-        psi.Environment[WorkerEnvironment.MasterPid] = masterPid.ToString(CultureInfo.InvariantCulture);
-        if (checkApp is not null)
-        {
-            psi.Environment[WorkerEnvironment.CheckApp] = checkApp;
-        }
-
+        WorkerEnvironment.Write(psi.Environment, new WorkerStart(snapshotPath, fds, worker.Age, worker.Heartbeat.Path, masterPid, checkApp));
         foreach ((string key, string value) in extra ?? new Dictionary<string, string>())
         {
             psi.Environment[key] = value;

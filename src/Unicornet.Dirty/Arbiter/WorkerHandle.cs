@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using Unicornet.Dirty.Apps;
 using Unicornet.Dirty.Protocol;
+using Unicornet.Platform;
 
 namespace Unicornet.Dirty.Arbiter;
 
 /// <summary>The dirty arbiter's record of one dirty worker process.</summary>
 internal sealed class WorkerHandle : Routing.ICallTarget
 {
-    private long _lastSeen = Stopwatch.GetTimestamp();
+    private long _lastSeen = MonotonicClock.Now;
     private int _inFlight;
 
     public WorkerHandle(int age, IReadOnlyList<DirtyAppSpec> apps, Process process)
@@ -38,7 +39,7 @@ internal sealed class WorkerHandle : Routing.ICallTarget
     /// <summary>For a HUP replacement: the old worker to retire once this one is ready.</summary>
     public WorkerHandle? Replaces { get; set; }
 
-    /// <summary>When the worker was sent ABRT for silence (Stopwatch timestamp), 0 if never.</summary>
+    /// <summary>When the worker was sent ABRT for silence (<see cref="MonotonicClock"/>, as is the last-seen stamp), 0 if never.</summary>
     public long AbortSentAt { get; set; }
 
     /// <summary>True once the exit was handled.</summary>
@@ -50,9 +51,9 @@ internal sealed class WorkerHandle : Routing.ICallTarget
     /// <summary>Calls clients sent the worker directly, as of its last heartbeat.</summary>
     public int DirectInFlight { get; set; }
 
-    public TimeSpan Silence => Stopwatch.GetElapsedTime(Volatile.Read(ref _lastSeen));
+    public TimeSpan Silence => MonotonicClock.Since(Volatile.Read(ref _lastSeen));
 
-    public void Touch() => Volatile.Write(ref _lastSeen, Stopwatch.GetTimestamp());
+    public void Touch() => Volatile.Write(ref _lastSeen, MonotonicClock.Now);
 
     public void AddInFlight(int delta) => Interlocked.Add(ref _inFlight, delta);
 

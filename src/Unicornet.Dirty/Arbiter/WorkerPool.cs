@@ -134,10 +134,10 @@ internal sealed class WorkerPool
         if (w.AbortSentAt == 0)
         {
             DirtyLog.WorkerTimeout(_log, w.Pid);
-            w.AbortSentAt = Stopwatch.GetTimestamp();
+            w.AbortSentAt = MonotonicClock.Now;
             Signals.Send(w.Pid, Signals.SIGABRT);
         }
-        else if (Stopwatch.GetElapsedTime(w.AbortSentAt) > TimeSpan.FromSeconds(2))
+        else if (MonotonicClock.Since(w.AbortSentAt) > TimeSpan.FromSeconds(2))
         {
             Signals.Send(w.Pid, Signals.SIGKILL);
         }

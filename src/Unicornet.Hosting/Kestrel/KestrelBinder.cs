@@ -138,9 +138,9 @@ internal sealed class KestrelBinder
             return HttpProtocols.Http2;
         }
 
-        if (h2 && !h1)
+        if (h2 && !h1 && _options.Log is { } log)
         {
-            _options.Log?.Warning("http_protocols is h2 only, but the listener is plain HTTP and http2_cleartext is '{Mode}': serving HTTP/1.1", ChoiceText.Of(_options.Http2Cleartext));
+            log.H2OnlyOverCleartext(ChoiceText.Of(_options.Http2Cleartext));
         }
 
         return HttpProtocols.Http1;

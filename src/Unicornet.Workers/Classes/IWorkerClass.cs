@@ -1,15 +1,34 @@
-using System.Net.Sockets;
-using Microsoft.AspNetCore.Http;
+using Unicornet.Config.Options;
 using Unicornet.Http.Serving;
 
 namespace Unicornet.Workers.Classes;
 
 /// <summary>
-/// A worker class: how a worker accepts on the inherited listeners and runs the app. Pick one with
-/// <see cref="EngineWorkerClass"/> or <see cref="KestrelWorkerClass"/>.
+/// A worker class: how a worker loads the app and serves it on the inherited listeners. One type per class,
+/// in a file named after it; <see cref="WorkerClassRegistry"/> picks it by <see cref="WorkerClassKind"/>.
 /// </summary>
 internal interface IWorkerClass
 {
-    /// <summary>Serves until <paramref name="graceful"/> (drain, then return) or <paramref name="immediate"/> (return now).</summary>
-    Task RunAsync(RequestDelegate app, IReadOnlyList<Socket> listeners, IHttpServingEvents events, CancellationToken graceful, CancellationToken immediate);
+    WorkerClassKind Kind { get; }
+
+    /// <summary>The class's name in <c>worker_class</c> and in <c>worker.WorkerClass</c>.</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// True when the heartbeat reports the start of the oldest in-flight request (sync), so a request stuck past
+    /// <c>timeout</c> makes the worker look silent to the master as a blocked gunicorn sync worker does.
+    /// </summary>
+    bool ReportsOldestRequest { get; }
+
+    /// <summary>True when the worker logs the app's exceptions; false when the server logs them itself (Kestrel).</summary>
+    bool LogsAppErrors { get; }
+
+    /// <summary>Runs first in the process, before any socket operation (the runtime reads some settings then).</summary>
+    void PrepareProcess();
+
+    /// <summary>
+    /// Loads the app and binds it to this class's server. Returns null after logging when the app cannot load
+    /// (exit 4); throws <see cref="WorkerBootException"/> after logging when the class cannot be set up (exit 3).
+    /// </summary>
+    IWorkerServer? Load(WorkerContext worker, IHttpServingEvents events);
 }

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
-using Microsoft.AspNetCore.Http;
-using Unicornet.Config;
+using Unicornet.Config.Options;
 using Unicornet.Hosting.AppLoading;
 using Unicornet.Hosting.Kestrel;
 using Unicornet.Http.Serving;
@@ -8,29 +7,32 @@ using Unicornet.Http.Serving;
 namespace Unicornet.Workers.Classes;
 
 /// <summary>
-/// The <c>kestrel</c> class: Kestrel bound with ListenHandle to the inherited fds. A plain request
-/// delegate gets a minimal Kestrel host; a whole ASP.NET Core app keeps its own Kestrel with the
-/// endpoints replaced by the inherited listeners (<see cref="KestrelServing"/>).
+/// <c>kestrel</c>: Kestrel bound with ListenHandle to the inherited fds (HTTP/2, Kestrel's TLS). It loads the
+/// app itself: a plain request delegate gets a minimal Kestrel host; a whole ASP.NET Core app keeps its own
+/// Kestrel with the endpoints replaced by the inherited listeners (<see cref="KestrelServing"/>). Nothing goes
+/// to unicornet's engine; Kestrel logs the app's exceptions.
 /// </summary>
 internal sealed class KestrelWorkerClass : IWorkerClass
 {
-    private readonly KestrelServing _serving;
+    public WorkerClassKind Kind => WorkerClassKind.Kestrel;
 
-    private KestrelWorkerClass(KestrelServing serving)
+    public string Name => "kestrel";
+
+    public bool ReportsOldestRequest => false;
+
+    public bool LogsAppErrors => false;
+
+    public void PrepareProcess()
     {
-        _serving = serving;
     }
 
-    /// <summary>The loaded app (what to dispose at exit).</summary>
-    public LoadedApp? App => _serving.App;
-
     /// <summary>Loads the app into Kestrel; null after logging when it cannot (the worker exits 4).</summary>
-    public static KestrelWorkerClass? Load(UnicornetConfig config, ILog log, IHttpServingEvents events)
+    public IWorkerServer? Load(WorkerContext worker, IHttpServingEvents events)
     {
-        string? appModule = config.AppModule;
+        string? appModule = worker.Config.AppModule;
         if (string.IsNullOrEmpty(appModule))
         {
-            log.Error("No application module specified.");
+            worker.Log.NoAppModule();
             return null;
         }
 
@@ -38,19 +40,24 @@ internal sealed class KestrelWorkerClass : IWorkerClass
         {
             KestrelServing serving = KestrelServing.Load(
                 appModule,
-                config.Options.Worker.Chdir,
-                KestrelServingOptionsFactory.SearchPath(config),
-                KestrelServingOptionsFactory.From(config, log),
+                worker.Config.Options.Worker.Chdir,
+                KestrelServingOptionsFactory.SearchPath(worker.Config),
+                KestrelServingOptionsFactory.From(worker.Config, worker.Log),
                 events);
-            return new KestrelWorkerClass(serving);
+            return serving.App is { } app ? new Server(app, serving) : null;
         }
         catch (Exception e)
         {
-            AppLoadFailure.Log(log, appModule, e);
+            worker.Log.AppLoadFailed(e, appModule);
             return null;
         }
     }
 
-    public Task RunAsync(RequestDelegate app, IReadOnlyList<Socket> listeners, IHttpServingEvents events, CancellationToken graceful, CancellationToken immediate) =>
-        _serving.RunAsync(listeners, graceful, immediate);
+    private sealed class Server(LoadedApp app, KestrelServing serving) : IWorkerServer
+    {
+        public LoadedApp App => app;
+
+        public Task RunAsync(IReadOnlyList<Socket> listeners, CancellationToken graceful, CancellationToken immediate) =>
+            serving.RunAsync(listeners, graceful, immediate);
+    }
 }

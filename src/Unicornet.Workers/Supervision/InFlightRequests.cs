@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
+using Unicornet.Platform;
 
 namespace Unicornet.Workers.Supervision;
 
@@ -15,7 +16,7 @@ internal sealed class InFlightRequests
 
     public int Count => _started.Count;
 
-    public void Start(HttpContext context) => _started[context] = Environment.TickCount64;
+    public void Start(HttpContext context) => _started[context] = MonotonicClock.Now;
 
     public void End(HttpContext context) => _started.TryRemove(context, out _);
 

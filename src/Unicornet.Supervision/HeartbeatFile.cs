@@ -1,23 +1,11 @@
 using System.IO.MemoryMappedFiles;
+using Unicornet.Platform;
 
-namespace Unicornet.Workers.Supervision;
-
-/// <summary>The lifecycle a worker reports through its heartbeat slot.</summary>
-public enum WorkerPhase
-{
-    /// <summary>Started, loading the app.</summary>
-    Booting = 0,
-
-    /// <summary>Serving requests.</summary>
-    Ready = 1,
-
-    /// <summary>Told to stop; draining.</summary>
-    Stopping = 2,
-}
+namespace Unicornet.Supervision;
 
 /// <summary>
 /// One worker's heartbeat: a 64-byte file mapped by the master and the worker. The worker stores
-/// <see cref="Environment.TickCount64"/> (CLOCK_MONOTONIC, the same clock in every process) and its
+/// <see cref="MonotonicClock.Now"/> (CLOCK_MONOTONIC, the same clock in every process) and its
 /// phase; the master reads both each tick. A plain memory store costs nothing on the request path and
 /// cannot block on disk, unlike gunicorn's fchmod of a temp file.
 /// </summary>
@@ -60,7 +48,7 @@ public sealed class HeartbeatFile : IDisposable
         new(MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, Size, MemoryMappedFileAccess.ReadWrite)) { Path = path };
 
     /// <summary>Records a heartbeat stamped now.</summary>
-    public void Beat() => _view.Write(TickOffset, Environment.TickCount64);
+    public void Beat() => _view.Write(TickOffset, MonotonicClock.Now);
 
     /// <summary>Records a heartbeat with an explicit stamp (an older one reports a stuck request).</summary>
     public void BeatAt(long tick) => _view.Write(TickOffset, tick);
@@ -69,7 +57,7 @@ public sealed class HeartbeatFile : IDisposable
     public long LastTick => _view.ReadInt64(TickOffset);
 
     /// <summary>Milliseconds since the last stamp.</summary>
-    public long SilentMilliseconds => Environment.TickCount64 - LastTick;
+    public long SilentMilliseconds => MonotonicClock.MillisecondsSince(LastTick);
 
     /// <summary>The phase the worker reported.</summary>
     public WorkerPhase Phase

@@ -1,15 +1,16 @@
-namespace Unicornet.Workers.Model;
+namespace Unicornet.Supervision.Hooks;
 
 /// <summary>
 /// The <see cref="Worker"/> hooks receive. The master keeps one per child (pid 0 in pre_fork);
 /// the worker process keeps one for itself with live counters.
 /// </summary>
-internal sealed class WorkerView : Worker
+public sealed class WorkerView : Worker
 {
     private readonly Func<ISettings> _cfg;
     private readonly Action? _notify;
     private long _requests;
 
+    /// <summary>A view of the worker of <paramref name="age"/>; <paramref name="notify"/> is what <see cref="Notify"/> does.</summary>
     public WorkerView(int age, int ppid, Func<ISettings> cfg, ILog log, string workerClass, Action? notify = null)
     {
         Age = age;
@@ -20,33 +21,46 @@ internal sealed class WorkerView : Worker
         _notify = notify;
     }
 
+    /// <inheritdoc />
     public override int Pid => ProcessId;
 
     /// <summary>Settable: the master learns the pid after starting the process.</summary>
     public int ProcessId { get; set; }
 
+    /// <inheritdoc />
     public override int Ppid { get; }
 
+    /// <inheritdoc />
     public override int Age { get; }
 
+    /// <inheritdoc />
     public override bool Alive => !Stopping;
 
+    /// <summary>Told to stop (TERM, INT, max_requests, the master gone).</summary>
     public bool Stopping { get; set; }
 
+    /// <inheritdoc />
     public override bool Booted => IsBooted;
 
+    /// <summary>Set once post_worker_init ran.</summary>
     public bool IsBooted { get; set; }
 
+    /// <inheritdoc />
     public override bool Aborted => IsAborted;
 
+    /// <summary>Set when the worker got SIGABRT.</summary>
     public bool IsAborted { get; set; }
 
+    /// <inheritdoc />
     public override ISettings Cfg => _cfg();
 
+    /// <inheritdoc />
     public override ILog Log { get; }
 
+    /// <inheritdoc />
     public override string WorkerClass { get; }
 
+    /// <inheritdoc />
     public override long RequestCount => Interlocked.Read(ref _requests);
 
     /// <summary>Counts one more request; returns the new total.</summary>
@@ -55,5 +69,6 @@ internal sealed class WorkerView : Worker
     /// <summary>Sets the count (the master copies it from the heartbeat slot).</summary>
     public void SetRequestCount(long value) => Interlocked.Exchange(ref _requests, value);
 
+    /// <inheritdoc />
     public override void Notify() => _notify?.Invoke();
 }

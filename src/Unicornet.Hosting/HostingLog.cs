@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Logging;
+
+namespace Unicornet.Hosting;
+
+/// <summary>
+/// Everything the hosting layer writes to the worker's error log, in one place. The method names are the events'
+/// stable names; keep the rendered texts as they are (operators grep them). Property names are part of the JSON
+/// log's fields.
+/// </summary>
+internal static class HostingLog
+{
+    /// <summary>A Microsoft.Extensions.Logging message from a host unicornet built, at the matching level.</summary>
+    public static void FrameworkMessage(this ILog log, LogLevel level, string category, string message, Exception? exception)
+    {
+        const string Template = "{Category}: {Message}";
+        switch (level)
+        {
+            case LogLevel.Trace or LogLevel.Debug:
+                log.Debug(Template, category, message);
+                break;
+            case LogLevel.Information:
+                log.Info(Template, category, message);
+                break;
+            case LogLevel.Warning:
+                log.Warning(Template, category, message);
+                break;
+            case LogLevel.Error when exception is not null:
+                log.Exception(exception, Template, category, message);
+                break;
+            case LogLevel.Error:
+                log.Error(Template, category, message);
+                break;
+            case LogLevel.Critical:
+                log.Critical(Template, category, message);
+                break;
+        }
+    }
+
+    public static void H2OnlyOverCleartext(this ILog log, string http2Cleartext) =>
+        log.Warning("http_protocols is h2 only, but the listener is plain HTTP and http2_cleartext is '{Mode}': serving HTTP/1.1", http2Cleartext);
+
+    /// <summary>What the bridge server has to say about the addresses a captured host asked for.</summary>
+    public static void BridgeNote(this ILog log, string note) =>
+        log.Info("{Note}", note);
+}

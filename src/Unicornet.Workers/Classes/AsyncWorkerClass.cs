@@ -1,0 +1,43 @@
+using Unicornet.Config.Options;
+using Unicornet.Http.Serving;
+using Unicornet.Platform;
+
+namespace Unicornet.Workers.Classes;
+
+/// <summary>
+/// <c>async</c> (gunicorn's gevent/ASGI workers): every connection non-blocking, the app's code running on the
+/// socket poll threads as a gevent worker runs everything on its loop; the app must never block. Hands the
+/// engine's async connection loop (<see cref="HttpServingLoops"/>) the app as a request delegate, and tells the
+/// engine when requests run on the poll threads.
+/// </summary>
+internal sealed class AsyncWorkerClass : IWorkerClass
+{
+    public WorkerClassKind Kind => WorkerClassKind.Async;
+
+    public string Name => "async";
+
+    public bool ReportsOldestRequest => false;
+
+    public bool LogsAppErrors => true;
+
+    /// <summary>
+    /// Runs each socket's continuations on the thread that polled the socket instead of handing every read to a
+    /// thread-pool thread: measured, that hop cost two context switches and a spinning pool thread per keep-alive
+    /// request, and the app's contract for this class is already "never block". Set before the first asynchronous
+    /// socket operation of the process, which is when .NET reads it; a value the operator set is kept.
+    /// </summary>
+    public void PrepareProcess()
+    {
+        if (Environment.GetEnvironmentVariable(ChildRuntime.InlineSocketCompletionsVariable) is null)
+        {
+            Environment.SetEnvironmentVariable(ChildRuntime.InlineSocketCompletionsVariable, "1");
+        }
+    }
+
+    public IWorkerServer? Load(WorkerContext worker, IHttpServingEvents events)
+    {
+        // With inline completions off (the README's way to let an async app block) requests run on pool threads.
+        HttpServingOptions options = EngineServing.Options(worker, Name) with { AppsRunOnPollThread = ChildRuntime.InlineSocketCompletions };
+        return EngineServing.Load(worker, app => HttpServingLoops.Create(options, app, events));
+    }
+}

@@ -1,0 +1,30 @@
+using Unicornet.Config.Options;
+using Unicornet.Http.Serving;
+
+namespace Unicornet.Workers.Classes;
+
+/// <summary>
+/// <c>gthread</c> (gunicorn's workers/gthread.py): keep-alive connections waited on without a thread each, and
+/// a pool of <c>threads</c> threads running requests; <c>worker_connections</c> caps the connections. Hands the
+/// engine's threaded connection loop (<see cref="HttpServingLoops"/>) the app as a request delegate.
+/// </summary>
+internal sealed class GthreadWorkerClass : IWorkerClass
+{
+    public WorkerClassKind Kind => WorkerClassKind.Gthread;
+
+    public string Name => "gthread";
+
+    public bool ReportsOldestRequest => false;
+
+    public bool LogsAppErrors => true;
+
+    public void PrepareProcess()
+    {
+    }
+
+    public IWorkerServer? Load(WorkerContext worker, IHttpServingEvents events)
+    {
+        HttpServingOptions options = EngineServing.Options(worker, Name);
+        return EngineServing.Load(worker, app => HttpServingLoops.Create(options, app, events));
+    }
+}

@@ -1,0 +1,89 @@
+using Unicornet.Config;
+using Unicornet.Config.Hooks;
+using Unicornet.Config.Snapshot;
+using Unicornet.Logging;
+using Unicornet.Platform;
+using Unicornet.Supervision;
+using Unicornet.Supervision.Hooks;
+using Unicornet.Workers.Supervision;
+
+namespace Unicornet.Workers;
+
+/// <summary>
+/// What the parts of one worker process share: the settings, the log, the heartbeat slot, the hook views and
+/// the two stop tokens. The start-up, the main loop, the heartbeat thread and the serving code each own their
+/// own work and reach one another only through this.
+/// </summary>
+internal sealed class WorkerContext
+{
+    private readonly CancellationTokenSource _graceful = new();
+    private readonly CancellationTokenSource _immediate = new();
+    private volatile InFlightRequests? _oldestRequests;
+
+    public WorkerContext(UnicornetConfig config, UnicornetLog log, HeartbeatFile heartbeat, WorkerStart start)
+    {
+        Config = config;
+        Log = log;
+        Heartbeat = heartbeat;
+        MasterPid = start.MasterPid;
+        View = new WorkerView(start.Age, start.MasterPid, () => Config, log, config.Options.Worker.WorkerClassName, Beat) { ProcessId = ProcessInfo.Pid };
+        Server = new ArbiterView(start.MasterPid, () => Config, log, () => Config.Options.Worker.Workers, () => [], config.AppModule, config.Options.Arbiter.ProcName);
+    }
+
+    /// <summary>The settings; replaced once, when the hooks are bound (<see cref="BindHooks"/>).</summary>
+    public UnicornetConfig Config { get; private set; }
+
+    public HookSet Hooks => Config.Hooks;
+
+    public UnicornetLog Log { get; }
+
+    public HeartbeatFile Heartbeat { get; }
+
+    /// <summary>The master this worker was started by; its exit or a new parent pid ends the worker.</summary>
+    public int MasterPid { get; }
+
+    public WorkerView View { get; }
+
+    public ArbiterView Server { get; }
+
+    /// <summary>The access log, once serving is set up (null while booting and when access logging is off).</summary>
+    public RequestLog? RequestLog { get; set; }
+
+    /// <summary>Drain, then stop: TERM, max_requests, the master gone.</summary>
+    public CancellationToken Graceful => _graceful.Token;
+
+    /// <summary>Stop now: INT, QUIT, the master gone.</summary>
+    public CancellationToken Immediate => _immediate.Token;
+
+    public bool StoppingNow => _immediate.IsCancellationRequested;
+
+    /// <summary>Binds the config's hooks to this process; post_fork is the first hook that runs after it.</summary>
+    public void BindHooks() => Config = ConfigSnapshot.BindHooks(Config, Log);
+
+    /// <summary>
+    /// Makes the heartbeat report the start of the oldest request in <paramref name="requests"/> instead of
+    /// now (the sync class: a request stuck past <c>timeout</c> makes the worker look silent).
+    /// </summary>
+    public void ReportOldestRequest(InFlightRequests requests) => _oldestRequests = requests;
+
+    /// <summary>Stamps the heartbeat (from the heartbeat thread, the serving loop's ticks and <c>worker.Notify()</c>).</summary>
+    public void Beat()
+    {
+        long now = MonotonicClock.Now;
+        Heartbeat.BeatAt(_oldestRequests is { } requests ? requests.OldestStart(now) : now);
+    }
+
+    public void RequestGracefulStop()
+    {
+        View.Stopping = true;
+        Heartbeat.Phase = WorkerPhase.Stopping;
+        _graceful.Cancel();
+    }
+
+    /// <summary>Stops serving at once; the caller decides how long the process may take to leave.</summary>
+    public void StopNow()
+    {
+        _graceful.Cancel();
+        _immediate.Cancel();
+    }
+}
