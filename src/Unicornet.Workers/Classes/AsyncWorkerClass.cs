@@ -7,7 +7,7 @@ namespace Unicornet.Workers.Classes;
 /// <summary>
 /// <c>async</c> (gunicorn's gevent/ASGI workers): every connection non-blocking, the app's code running on the
 /// socket poll threads as a gevent worker runs everything on its loop; the app must never block. Hands the
-/// engine's async connection loop (<see cref="HttpServingLoops"/>) the app as a request delegate, and tells the
+/// engine's async connection loop (<see cref="HttpServingLoops.Async"/>) the app as a request delegate, and tells the
 /// engine when requests run on the poll threads.
 /// </summary>
 internal sealed class AsyncWorkerClass : IWorkerClass
@@ -38,6 +38,6 @@ internal sealed class AsyncWorkerClass : IWorkerClass
     {
         // With inline completions off (the README's way to let an async app block) requests run on pool threads.
         HttpServingOptions options = EngineServing.Options(worker, Name) with { AppsRunOnPollThread = ChildRuntime.InlineSocketCompletions };
-        return EngineServing.Load(worker, app => HttpServingLoops.Create(options, app, events));
+        return EngineServing.Load(worker, app => HttpServingLoops.Async(options, app, events));
     }
 }

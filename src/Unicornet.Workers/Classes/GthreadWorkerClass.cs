@@ -6,7 +6,7 @@ namespace Unicornet.Workers.Classes;
 /// <summary>
 /// <c>gthread</c> (gunicorn's workers/gthread.py): keep-alive connections waited on without a thread each, and
 /// a pool of <c>threads</c> threads running requests; <c>worker_connections</c> caps the connections. Hands the
-/// engine's threaded connection loop (<see cref="HttpServingLoops"/>) the app as a request delegate.
+/// engine's threaded connection loop (<see cref="HttpServingLoops.Gthread"/>) the app as a request delegate.
 /// </summary>
 internal sealed class GthreadWorkerClass : IWorkerClass
 {
@@ -25,6 +25,6 @@ internal sealed class GthreadWorkerClass : IWorkerClass
     public IWorkerServer? Load(WorkerContext worker, IHttpServingEvents events)
     {
         HttpServingOptions options = EngineServing.Options(worker, Name);
-        return EngineServing.Load(worker, app => HttpServingLoops.Create(options, app, events));
+        return EngineServing.Load(worker, app => HttpServingLoops.Gthread(options, app, events));
     }
 }

@@ -5,7 +5,7 @@ namespace Unicornet.Workers.Classes;
 
 /// <summary>
 /// <c>sync</c> (gunicorn's workers/sync.py): one connection at a time, one request per connection, no keep-alive.
-/// Hands the engine's sync loop (<see cref="HttpServingLoops"/>) the app as a request delegate. The heartbeat
+/// Hands the engine's sync loop (<see cref="HttpServingLoops.Sync"/>) the app as a request delegate. The heartbeat
 /// reports the oldest in-flight request, so a request stuck past <c>timeout</c> gets the worker killed.
 /// </summary>
 internal sealed class SyncWorkerClass : IWorkerClass
@@ -25,6 +25,6 @@ internal sealed class SyncWorkerClass : IWorkerClass
     public IWorkerServer? Load(WorkerContext worker, IHttpServingEvents events)
     {
         HttpServingOptions options = EngineServing.Options(worker, Name);
-        return EngineServing.Load(worker, app => HttpServingLoops.Create(options, app, events));
+        return EngineServing.Load(worker, app => HttpServingLoops.Sync(options, app, events));
     }
 }
