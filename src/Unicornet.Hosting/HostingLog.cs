@@ -42,4 +42,12 @@ internal static class HostingLog
     /// <summary>What the bridge server has to say about the addresses a captured host asked for.</summary>
     public static void BridgeNote(this ILog log, string note) =>
         log.Info("{Note}", note);
+
+    /// <summary>The app's own code threw while it loaded: the whole exception, its stack is the author's only clue.</summary>
+    public static void AppThrewWhileLoading(this ILog log, Exception e, string app) =>
+        log.Exception(e, "Failed to load the application {App}: {Error}", app, e.Message);
+
+    /// <summary>unicornet could not find or bind the app (no file, no member): one line.</summary>
+    public static void AppNotLoadable(this ILog log, Exception e, string app) =>
+        log.Error("Failed to load the application {App}: {Error}", app, e.Message);
 }

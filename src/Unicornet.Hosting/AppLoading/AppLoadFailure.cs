@@ -20,11 +20,11 @@ public static class AppLoadFailure
         ArgumentNullException.ThrowIfNull(e);
         if (AppThrew(e))
         {
-            log.Exception(e, "Failed to load the application {App}: {Error}", appModule, e.Message);
+            log.AppThrewWhileLoading(e, appModule);
         }
         else
         {
-            log.Error("Failed to load the application {App}: {Error}", appModule, e.Message);
+            log.AppNotLoadable(e, appModule);
         }
     }
 }
