@@ -39,7 +39,8 @@ internal sealed class Master
         using var log = new UnicornetLog(LoggingSetup.Options(_initial, "master", statsd));
         try
         {
-            return new Parts(new MasterContext(log, statsd, new Generations(_initial)), _origin, _reload).Start();
+            using var parts = new Parts(new MasterContext(log, statsd, new Generations(_initial)), _origin, _reload);
+            return parts.Start();
         }
         catch (Exception e)
         {
@@ -49,7 +50,7 @@ internal sealed class Master
     }
 
     /// <summary>The master's parts, each owning its state, and the start-up sequence that wires them.</summary>
-    private sealed class Parts
+    private sealed class Parts : IDisposable
     {
         private readonly MasterContext _ctx;
         private readonly WorkerPool _pool;
@@ -74,6 +75,13 @@ internal sealed class Master
         }
 
         private ILog Log => _ctx.Log;
+
+        /// <summary>Releases the signal handlers and the stack reads on every way out of <see cref="Start"/>, including a throw.</summary>
+        public void Dispose()
+        {
+            _timeouts.Dispose();
+            _signals.Dispose();
+        }
 
         public int Start()
         {

@@ -13,7 +13,7 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        CommandLineApplication app = new()
+        using CommandLineApplication app = new()
         {
             Name = "unicornetc",
             FullName = "unicornetc",

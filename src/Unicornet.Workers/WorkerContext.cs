@@ -14,6 +14,7 @@ namespace Unicornet.Workers;
 /// the two stop tokens. The start-up, the main loop, the heartbeat thread and the serving code each own their
 /// own work and reach one another only through this.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The token sources live as long as the process and are cancelled from signal handling at any moment; disposing them would race Cancel, and a source without a timer holds no unmanaged resource.")]
 internal sealed class WorkerContext
 {
     private readonly CancellationTokenSource _graceful = new();

@@ -242,14 +242,28 @@ internal static class ListenerBinder
         foreach (string part in fds.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             int fd = int.Parse(part, CultureInfo.InvariantCulture);
+            // Disposed below on the failed path; on success the Listener owns it (the analyzer cannot follow the catch).
+#pragma warning disable CA2000
             var s = new Socket(new SafeSocketHandle(fd, ownsHandle: true));
-            BindAddress address = s.LocalEndPoint switch
+#pragma warning restore CA2000
+            BindAddress address;
+            try
             {
-                UnixDomainSocketEndPoint u => new BindAddress(BindKind.Unix, "", 0, u.ToString(), 0),
-                IPEndPoint ep => i < binds.Count && binds[i].Kind == BindKind.Tcp ? binds[i] : new BindAddress(BindKind.Tcp, ep.Address.ToString(), ep.Port, null, 0),
-                _ => new BindAddress(BindKind.FileDescriptor, "", 0, null, fd),
-            };
-            FileDescriptors.MakeInheritable(fd);
+                address = s.LocalEndPoint switch
+                {
+                    UnixDomainSocketEndPoint u => new BindAddress(BindKind.Unix, "", 0, u.ToString(), 0),
+                    IPEndPoint ep => i < binds.Count && binds[i].Kind == BindKind.Tcp ? binds[i] : new BindAddress(BindKind.Tcp, ep.Address.ToString(), ep.Port, null, 0),
+                    _ => new BindAddress(BindKind.FileDescriptor, "", 0, null, fd),
+                };
+                FileDescriptors.MakeInheritable(fd);
+            }
+            catch
+            {
+                // Not a socket we can use after all: close it rather than leak it into the workers.
+                s.Dispose();
+                throw;
+            }
+
             result.Add(new Listener(address, s, inherited: true));
             i++;
         }

@@ -15,6 +15,7 @@ internal sealed class MasterSignals : IDisposable
     private static readonly List<int> s_takenBack = [];
     private readonly CancellationTokenSource _stopPump = new();
     private SignalQueue? _queue;
+    private int _disposed;
 
     /// <summary>
     /// Takes back every signal the master owns that the parent left ignored. A master under nohup (HUP
@@ -56,6 +57,12 @@ internal sealed class MasterSignals : IDisposable
     /// <summary>Stops catching (the default actions apply again) and stops the pump.</summary>
     public void Dispose()
     {
+        // Shutdown disposes on its way out and the master's parts again when Start returns.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _queue?.Dispose();
         _stopPump.Cancel();
         _stopPump.Dispose();

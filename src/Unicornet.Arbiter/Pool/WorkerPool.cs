@@ -247,7 +247,10 @@ internal sealed class WorkerPool
         HeartbeatFile heartbeat;
         try
         {
+            // The worker's handle owns the slot from here; the finally below unmaps it when no process starts.
+#pragma warning disable CA2000
             heartbeat = HeartbeatFile.Create(Path.Combine(generations.RunDir, "hb-" + age.ToString(CultureInfo.InvariantCulture)));
+#pragma warning restore CA2000
         }
         catch (IOException e)
         {
@@ -256,16 +259,25 @@ internal sealed class WorkerPool
         }
 
         var worker = new WorkerHandle(age, generation, view, heartbeat);
-        config.Hooks.Invoke(HookNames.PreFork, _ctx.View, view);
+        bool spawned = false;
         try
         {
+            config.Hooks.Invoke(HookNames.PreFork, _ctx.View, view);
             worker.Process = WorkerSpawner.Start(worker, generations.CurrentSnapshot, _ctx.FdList(), _ctx.Pid, extra: _ctx.Dirty?.WorkerEnvironment);
+            spawned = true;
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
             Log.WorkerStartFailed(e.Message);
-            heartbeat.Dispose();
             return null;
+        }
+        finally
+        {
+            // No process, no reader of the slot: unmap it on every failed path, a throwing hook included.
+            if (!spawned)
+            {
+                heartbeat.Dispose();
+            }
         }
 
         view.ProcessId = worker.Process.Id;

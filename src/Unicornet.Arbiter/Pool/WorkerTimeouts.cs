@@ -20,6 +20,7 @@ internal sealed class WorkerTimeouts : IDisposable
     private readonly MasterContext _ctx;
     private readonly WorkerPool _pool;
     private readonly CancellationTokenSource _stopDumps = new();
+    private int _disposed;
 
     public WorkerTimeouts(MasterContext ctx, WorkerPool pool)
     {
@@ -79,6 +80,12 @@ internal sealed class WorkerTimeouts : IDisposable
     /// <summary>Ends the stack reads still running (the master is stopping).</summary>
     public void Dispose()
     {
+        // Shutdown disposes on its way out and the master's parts again when Start returns.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _stopDumps.Cancel();
         _stopDumps.Dispose();
     }

@@ -19,6 +19,7 @@ namespace Unicornet.Dirty.Arbiter;
 /// <see cref="ClientChannel"/> and <see cref="WorkerChannel"/> (the two kinds of connection), the
 /// <see cref="StashStore"/> and the <see cref="ArbiterPidFile"/>.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "Used once per process through RunAsync, whose StopAsync disposes the signal queue; the stopping source lives as long as the process, and a source without a timer holds no unmanaged resource.")]
 internal sealed class DirtyArbiterHost
 {
     private const int WakeSignal = -1;
@@ -108,7 +109,9 @@ internal sealed class DirtyArbiterHost
                 return;
             }
 
+#pragma warning disable CA2000 // each channel's RunAsync owns the connection and disposes it when the peer goes
             _ = serve(new FrameConnection(socket));
+#pragma warning restore CA2000
         }
     }
 

@@ -4,6 +4,7 @@ namespace Unicornet.Dirty.Protocol;
 /// One connection shared by every caller: opened on first use and again after it closed, by one caller
 /// while the others wait for it.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "SemaphoreSlim holds a kernel handle only once AvailableWaitHandle is read, which this type never does; the connection it guards is released by Close.")]
 internal sealed class SharedConnection
 {
     private readonly SemaphoreSlim _openLock = new(1, 1);

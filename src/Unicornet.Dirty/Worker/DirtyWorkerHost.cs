@@ -22,6 +22,7 @@ namespace Unicornet.Dirty.Worker;
 /// their slot. The arbiter enforces <c>dirty_timeout</c> on the calls it relays; the worker enforces it on
 /// the calls clients send it directly (<see cref="InFlightCalls.DeadlineLoopAsync"/>).
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "Used once per process through RunAsync, which disposes the stash client on its way out.")]
 internal sealed class DirtyWorkerHost
 {
     private const int QuietBeforeExitMs = 100;

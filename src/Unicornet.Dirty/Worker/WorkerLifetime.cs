@@ -4,6 +4,7 @@ namespace Unicornet.Dirty.Worker;
 /// How a dirty worker is stopping: <see cref="Stopping"/> ends its main wait (TERM: graceful; INT, QUIT,
 /// ABRT or a lost arbiter: quick), <see cref="Aborted"/> then cancels whatever still runs.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The token sources live as long as the process and are cancelled from signal handling at any moment; disposing them would race Cancel, and a source without a timer holds no unmanaged resource.")]
 internal sealed class WorkerLifetime
 {
     private readonly CancellationTokenSource _stopping = new();

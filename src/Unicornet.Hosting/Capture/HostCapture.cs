@@ -119,7 +119,8 @@ internal sealed class HostCapture : IObserver<DiagnosticListener>, IObserver<Key
         {
             services.RemoveAll<IServer>();
             ILog? log = _options.Log;
-            services.AddSingleton<IServer>(new BridgeServer(_options.BoundAddresses, log is null ? null : note => log.BridgeNote(note)));
+            // A factory, not an instance: the container then owns the server and disposes it with the host.
+            services.AddSingleton<IServer>(_ => new BridgeServer(_options.BoundAddresses, log is null ? null : note => log.BridgeNote(note)));
         }
 
         // One behaviour for every worker class: the app's host announces nothing at start-up. Its

@@ -18,6 +18,7 @@ namespace Unicornet.Hosting.Kestrel;
 /// app (in the app's own host, Kestrel kept and reconfigured). Requests are reported through
 /// <see cref="IHttpServingEvents"/> like in the other worker classes.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The source is cancelled by Kestrel's last request at any moment until the process ends; disposing it would race Cancel, and a source without a timer holds no unmanaged resource.")]
 public sealed class KestrelServing : IHttpServingLoop
 {
     private readonly KestrelServingOptions _options;
@@ -153,7 +154,8 @@ public sealed class KestrelServing : IHttpServingLoop
         }
         if (_options.Log is { } log)
         {
-            builder.Logging.AddProvider(new LogBridgeProvider(log));
+            // A factory, not an instance: the container then owns the provider and disposes it with the host.
+            builder.Services.AddSingleton<ILoggerProvider>(_ => new LogBridgeProvider(log));
         }
 
         WebApplication app = builder.Build();

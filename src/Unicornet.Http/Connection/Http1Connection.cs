@@ -394,7 +394,6 @@ internal sealed class Http1Connection : IDisposable
         }
 
         _input?.Dispose();
-        _processor?.Output.Release();
-        _processor?.Request.DisposeAbortedSource();
+        _processor?.Dispose();
     }
 }

@@ -21,7 +21,8 @@ internal sealed class Http1Request :
     IHttpRequestLifetimeFeature,
     IHttpRequestIdentifierFeature,
     IHttpBodyControlFeature,
-    ITlsConnectionFeature
+    ITlsConnectionFeature,
+    IDisposable
 {
     private readonly Http1Connection _connection;
     private readonly ConnectionSettings _settings;
@@ -75,7 +76,7 @@ internal sealed class Http1Request :
         _body = _bodyStream;
         ResolveRemote();
         _traceIdentifier = null;
-        DisposeAbortedSource();
+        ReleaseAbortedSource();
     }
 
     private void CopyHeaders()
@@ -189,7 +190,14 @@ internal sealed class Http1Request :
             preferLocal: false);
     }
 
-    public void DisposeAbortedSource()
+    /// <summary>The connection is done: releases RequestAborted's source and the body stream.</summary>
+    public void Dispose()
+    {
+        ReleaseAbortedSource();
+        _bodyStream.Dispose();
+    }
+
+    private void ReleaseAbortedSource()
     {
         _abortedSource?.Dispose();
         _abortedSource = null;

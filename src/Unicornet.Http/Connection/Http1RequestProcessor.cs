@@ -12,7 +12,7 @@ namespace Unicornet.Http.Connection;
 /// ended (a body error, a throw, a half-sent response), reports it, and says whether the connection stays open.
 /// Owns the parts of the exchange, built once per connection and reused for every request.
 /// </summary>
-internal sealed class Http1RequestProcessor
+internal sealed class Http1RequestProcessor : IDisposable
 {
     private readonly Http1Connection _connection;
     private readonly ConnectionSettings _settings;
@@ -44,6 +44,14 @@ internal sealed class Http1RequestProcessor
     public Http1Request Request => _request;
 
     public Http1OutputProducer Output => _output;
+
+    /// <summary>The connection is done: returns the output buffers and releases the request and response.</summary>
+    public void Dispose()
+    {
+        _output.Release();
+        _request.Dispose();
+        _response.Dispose();
+    }
 
     /// <summary>Runs the request whose head was just parsed. False = close the connection afterwards.</summary>
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]

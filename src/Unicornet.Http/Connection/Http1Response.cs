@@ -17,7 +17,8 @@ internal sealed class Http1Response :
     IHttpResponseFeature,
     IHttpResponseBodyFeature,
     IHttpResponseTrailersFeature,
-    IHttpEarlyHintsFeature
+    IHttpEarlyHintsFeature,
+    IDisposable
 {
     private readonly Http1Connection _connection;
     private readonly ConnectionSettings _settings;
@@ -376,4 +377,7 @@ internal sealed class Http1Response :
         await _output.WriteDirectAsync(bytes, cancellationToken).ConfigureAwait(false);
         return true;
     }
+
+    /// <summary>The connection is done: releases the body stream an app may still hold.</summary>
+    public void Dispose() => _stream.Dispose();
 }

@@ -116,7 +116,9 @@ internal sealed class SyncServingLoop : IHttpServingLoop
                         socket.NoDelay = true;
                     }
 
+#pragma warning disable CA2000 // the connection's RunAsync disposes it (and so the socket) when it ends, on every path
                     Serve(new Http1Connection(settings, socket, blocking: true), graceful, immediate);
+#pragma warning restore CA2000
                     _events.Tick();
                     if (graceful.IsCancellationRequested)
                     {
