@@ -5,6 +5,7 @@
 #
 #   bench/run.sh                      # default: ka close big idle startup, 3 reps
 #   REPS=5 ONLY="ka close" bench/run.sh
+#   CONNS=256 ONLY="ka" bench/run.sh out/c256     # wrk -c256 instead of -c64 (also CONNS=8)
 #
 # Needs: wrk, gunicorn, python3-gevent, h2load, curl (apt-get install -y wrk gunicorn python3-gevent nghttp2-client curl).
 set -euo pipefail
@@ -36,6 +37,16 @@ export CMD_unicornet_async_w2="$U -k async -w 2 $COMMON $HELLO"
 export CMD_unicornet_sync_w2="$U -k sync -w 2 $COMMON $HELLO"
 export CMD_unicornet_gthread_w2t4="$U -k gthread -w 2 --threads 4 $COMMON $HELLO"
 export CMD_unicornet_kestrel_w2="$U -k kestrel -w 2 $COMMON $HELLO"
+# gthread with its default of 1 thread per worker, as issue 15's "gthread w2" figure.
+export CMD_unicornet_gthread_w2="$U -k gthread -w 2 $COMMON $HELLO"
+# A second build beside this one (e.g. a baseline published from another worktree): BEFORE_BIN=/path/to/unicornet
+# gives before-async-w2, before-gthread-w2, before-kestrel-w2, before-sync-w2 with the same arguments.
+if [[ -n "${BEFORE_BIN:-}" ]]; then
+    export CMD_before_async_w2="$BEFORE_BIN -k async -w 2 $COMMON $HELLO"
+    export CMD_before_sync_w2="$BEFORE_BIN -k sync -w 2 $COMMON $HELLO"
+    export CMD_before_gthread_w2="$BEFORE_BIN -k gthread -w 2 $COMMON $HELLO"
+    export CMD_before_kestrel_w2="$BEFORE_BIN -k kestrel -w 2 $COMMON $HELLO"
+fi
 export CMD_unicornet_kestrel_h2c_w2="$U -k kestrel -w 2 --http2-cleartext prior-knowledge --http-protocols h2 $COMMON $HELLO"
 # Compare with ANCHORS="kestrel-mapget" (ka) and EXTRA_H2 against kestrel-raw-h2c (h2), e.g.
 #   REPS=1 ONLY="ka" EXTRA="unicornet-minimalapi-async-w2" ANCHORS="kestrel-mapget" MAX_FOREIGN_PCT=100 bench/run.sh /tmp/b1
@@ -57,6 +68,15 @@ export ANCHORS="${ANCHORS:-gunicorn-sync-w2 gunicorn-gevent-w2 kestrel-raw}"
 export ONLY="${ONLY:-ka close big idle startup}"
 export REPS="${REPS:-3}" BIG_REPS="${BIG_REPS:-1}" H2_REPS="${H2_REPS:-1}" STARTUP_RUNS="${STARTUP_RUNS:-5}" IDLE_REPS="${IDLE_REPS:-1}"
 
-"$SHARED/bench-all.sh" "$OUT"
+# CONNS=8 / CONNS=256: the shared campaign always runs wrk -c64; for other concurrencies it runs from a copy of
+# the harness (in OUT, never written back) whose calls to run.sh pass -c CONNS.
+HARNESS="$SHARED"
+if [[ -n "${CONNS:-}" && "${CONNS}" != 64 ]]; then
+    HARNESS="$OUT/harness-c$CONNS"
+    rm -rf "$HARNESS" && cp -r "$SHARED" "$HARNESS" && rm -rf "$HARNESS/out"
+    sed -i "s|./run.sh -p \"\$PORT\"|./run.sh -c $CONNS -p \"\$PORT\"|g" "$HARNESS/bench-all.sh"
+    grep -q -- "-c $CONNS -p" "$HARNESS/bench-all.sh" || { echo "could not set -c $CONNS in the harness copy" >&2; exit 1; }
+fi
+"$HARNESS/bench-all.sh" "$OUT"
 echo
 echo "summary: $OUT/summary.md"

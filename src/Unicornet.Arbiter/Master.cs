@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Unicornet.Config;
 using Unicornet.Config.Hooks;
 using Unicornet.Dirty;
@@ -186,13 +187,20 @@ internal sealed class Master
 
         private void StartDirty()
         {
-            if (DirtyArbiterSupervisor.IsEnabled(_ctx.Config))
+            // Checked here, not by the supervisor: a master without dirty apps never loads the dirty pool's code.
+            if (_ctx.Config.Options.Dirty.Enabled)
             {
-                // As in gunicorn, the dirty arbiter starts before when_ready and before the first workers,
-                // which get its socket path in their environment.
-                _ctx.Dirty = new DirtyArbiterSupervisor(_ctx.Config, _ctx.Log, _ctx.Generations.CurrentSnapshot, upgrade: _upgrader.Parent is not null);
-                _ctx.Dirty.Start();
+                StartDirtyArbiter();
             }
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void StartDirtyArbiter()
+        {
+            // As in gunicorn, the dirty arbiter starts before when_ready and before the first workers,
+            // which get its socket path in their environment.
+            _ctx.Dirty = new DirtyArbiterSupervisor(_ctx.Config, _ctx.Log, _ctx.Generations.CurrentSnapshot, upgrade: _upgrader.Parent is not null);
+            _ctx.Dirty.Start();
         }
     }
 }

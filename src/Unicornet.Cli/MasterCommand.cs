@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Unicornet.Config;
 using Unicornet.Config.Docs;
@@ -30,7 +31,7 @@ internal static class MasterCommand
 
         // --check-config and --print-config are short-lived: compile in-process. The master compiles
         // in a child process so Roslyn never stays in its memory.
-        IConfigScriptCompiler compiler = checkOnly ? new Unicornet.Config.Compiler.InProcessCompiler() : new ChildProcessCompiler();
+        IConfigScriptCompiler compiler = checkOnly ? InProcessCompiler() : new ChildProcessCompiler();
         var resolver = new ConfigResolver(compiler, new ConfigScriptRunner());
         UnicornetConfig config;
         try
@@ -58,8 +59,7 @@ internal static class MasterCommand
 
         if (cli.ShowSettingsHelp)
         {
-            // The generator's note to maintainers means nothing to a user.
-            Console.Out.Write(Regex.Replace(SettingsDocument.Render(), @"<!--.*?-->\n+", "", RegexOptions.Singleline));
+            Console.Out.Write(SettingsHelp());
             return 0;
         }
 
@@ -98,6 +98,15 @@ internal static class MasterCommand
 
         return Unicornet.Arbitration.MasterProcess.Run(config, () => new ConfigResolver(new ChildProcessCompiler(), new ConfigScriptRunner()).Resolve(request));
     }
+
+    // The rarely taken paths are methods of their own, so that their assemblies (the in-process compiler,
+    // Regex) are loaded only when taken, not by every master that runs Run.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IConfigScriptCompiler InProcessCompiler() => new Unicornet.Config.Compiler.InProcessCompiler();
+
+    // The generator's note to maintainers means nothing to a user.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string SettingsHelp() => Regex.Replace(SettingsDocument.Render(), @"<!--.*?-->\n+", "", RegexOptions.Singleline);
 
     public static string Version =>
         typeof(MasterCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";

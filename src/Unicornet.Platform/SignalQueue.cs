@@ -12,28 +12,55 @@ namespace Unicornet.Platform;
 public sealed class SignalQueue : IDisposable
 {
     private readonly List<PosixSignalRegistration> _registrations = [];
-    private readonly Channel<int> _signals = Channel.CreateUnbounded<int>();
+    private readonly Channel<int>? _signals;
+    private readonly Action<int> _sink;
 
     /// <summary>Starts catching <paramref name="signals"/> (Linux signal numbers, see <see cref="Signals"/>).</summary>
     public SignalQueue(params int[] signals)
     {
         ArgumentNullException.ThrowIfNull(signals);
+        Channel<int> channel = Channel.CreateUnbounded<int>();
+        _signals = channel;
+        _sink = signal => channel.Writer.TryWrite(signal);
+        Register(signals);
+    }
+
+    private SignalQueue(Action<int> sink, int[] signals)
+    {
+        _sink = sink;
+        Register(signals);
+    }
+
+    /// <summary>
+    /// Catches <paramref name="signals"/> and hands each number to <paramref name="sink"/> (on the thread pool)
+    /// instead of a channel: for a process whose main loop has its own inbox (the master). No channel is built,
+    /// so <see cref="Reader"/> must not be used.
+    /// </summary>
+    public static SignalQueue Into(Action<int> sink, params int[] signals)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(signals);
+        return new SignalQueue(sink, signals);
+    }
+
+    /// <summary>The queued signal numbers, in arrival order.</summary>
+    public ChannelReader<int> Reader => _signals?.Reader ?? throw new InvalidOperationException("this signal queue hands its signals to a sink");
+
+    /// <summary>Queues a signal as if it had been received (control commands, MANAGE messages, tests).</summary>
+    public void Post(int signal) => _sink(signal);
+
+    private void Register(int[] signals)
+    {
         foreach (int sig in signals)
         {
             int captured = sig;
             _registrations.Add(PosixSignalRegistration.Create(ToPosixSignal(sig), ctx =>
             {
                 ctx.Cancel = true;
-                _signals.Writer.TryWrite(captured);
+                _sink(captured);
             }));
         }
     }
-
-    /// <summary>The queued signal numbers, in arrival order.</summary>
-    public ChannelReader<int> Reader => _signals.Reader;
-
-    /// <summary>Queues a signal as if it had been received (control commands, MANAGE messages, tests).</summary>
-    public void Post(int signal) => _signals.Writer.TryWrite(signal);
 
     /// <summary>Stops catching; queued numbers stay readable.</summary>
     public void Dispose()

@@ -17,6 +17,7 @@ public sealed class HeartbeatFile : IDisposable
     private const int TickOffset = 0;
     private const int PhaseOffset = 8;
     private const int RequestsOffset = 16;
+    private const int ConnectionsOffset = 24;
 
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
@@ -71,6 +72,16 @@ public sealed class HeartbeatFile : IDisposable
     {
         get => _view.ReadInt64(RequestsOffset);
         set => _view.Write(RequestsOffset, value);
+    }
+
+    /// <summary>
+    /// Connections the worker holds open now (gthread and async), read by the other workers of the same master to
+    /// even out accepts.
+    /// </summary>
+    public long Connections
+    {
+        get => _view.ReadInt64(ConnectionsOffset);
+        set => _view.Write(ConnectionsOffset, value);
     }
 
     /// <inheritdoc />

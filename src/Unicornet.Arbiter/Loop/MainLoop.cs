@@ -43,7 +43,7 @@ internal sealed class MainLoop
             }
 
             _ctx.Events.Wait(nextTick - Environment.TickCount64);
-            while (_ctx.Events.TryRead(out MasterEvent e))
+            while (_ctx.Events.TryRead(out MasterEvent? e))
             {
                 if (Handle(e) is int code)
                 {

@@ -1,5 +1,4 @@
-using System.Threading.Channels;
-using Unicornet.Platform;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Unicornet.Arbitration;
 
@@ -14,7 +13,12 @@ internal enum EventKind
 }
 
 /// <summary>One event for the main loop; <see cref="Stacks"/> only for <see cref="EventKind.StacksRead"/>.</summary>
-internal readonly record struct MasterEvent(EventKind Kind, int Signal = 0, WorkerHandle? Worker = null, WorkerStacks? Stacks = null);
+/// <remarks>
+/// A class, not a struct: the framework's collections are precompiled (ReadyToRun) for reference types only, so
+/// an inbox over a struct of ours is JIT-compiled in every master at start (measured: ~80 methods and their
+/// types, see bench/README.md).
+/// </remarks>
+internal sealed record MasterEvent(EventKind Kind, int Signal = 0, WorkerHandle? Worker = null, WorkerStacks? Stacks = null);
 
 /// <summary>A timed-out worker's stacks, and how long it had been silent when they were read.</summary>
 internal sealed record WorkerStacks(string Text, double SilentSeconds);
@@ -24,13 +28,31 @@ internal sealed record WorkerStacks(string Text, double SilentSeconds);
 /// command, a finished stack dump) is posted here, and only the main loop reads it, so the master's
 /// state has a single owner.
 /// </summary>
+/// <remarks>
+/// A lock and a monitor rather than a channel: the one reader blocks on its own thread anyway, and a
+/// channel over the master's event type would be JIT-compiled in every master (private memory that an idle
+/// master keeps).
+/// </remarks>
 internal sealed class MasterEvents
 {
-    private readonly Channel<MasterEvent> _channel = Channel.CreateUnbounded<MasterEvent>();
+    private readonly Queue<MasterEvent> _queue = new();
 
-    public void Post(MasterEvent e) => _channel.Writer.TryWrite(e);
+    public void Post(MasterEvent e)
+    {
+        lock (_queue)
+        {
+            _queue.Enqueue(e);
+            Monitor.Pulse(_queue);
+        }
+    }
 
-    public bool TryRead(out MasterEvent e) => _channel.Reader.TryRead(out e);
+    public bool TryRead([MaybeNullWhen(false)] out MasterEvent e)
+    {
+        lock (_queue)
+        {
+            return _queue.TryDequeue(out e);
+        }
+    }
 
     /// <summary>Blocks until an event is queued or <paramref name="milliseconds"/> pass.</summary>
     public void Wait(long milliseconds)
@@ -40,38 +62,16 @@ internal sealed class MasterEvents
             return;
         }
 
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(milliseconds));
-        try
+        lock (_queue)
         {
-            _channel.Reader.WaitToReadAsync(cts.Token).AsTask().GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException)
-        {
+            if (_queue.Count == 0)
+            {
+                Monitor.Wait(_queue, (int)Math.Min(milliseconds, int.MaxValue));
+            }
         }
     }
 
     /// <summary>Posts when <paramref name="process"/> exits (from the thread pool).</summary>
     public void PostOnExit(System.Diagnostics.Process process, MasterEvent e) =>
         _ = process.WaitForExitAsync().ContinueWith(_ => Post(e), TaskScheduler.Default);
-
-    /// <summary>
-    /// Moves every signal <paramref name="signals"/> catches into this inbox, in arrival order, until
-    /// <paramref name="stop"/>: the signal queue stays the one place signals are caught, the loop the one
-    /// place they are acted on.
-    /// </summary>
-    public Task Pump(SignalQueue signals, CancellationToken stop) => Task.Run(
-        async () =>
-        {
-            try
-            {
-                await foreach (int signal in signals.Reader.ReadAllAsync(stop).ConfigureAwait(false))
-                {
-                    Post(new MasterEvent(EventKind.Signal, signal));
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        },
-        CancellationToken.None);
 }

@@ -3,8 +3,8 @@ using Unicornet.Platform;
 namespace Unicornet.Arbitration;
 
 /// <summary>
-/// The signals the master owns, caught by one <see cref="SignalQueue"/> whose handlers only queue; a
-/// pump moves them into the master's inbox, where the main loop acts on them. Control commands that
+/// The signals the master owns, caught by one <see cref="SignalQueue"/> whose handlers only queue them
+/// into the master's inbox, where the main loop acts on them. Control commands that
 /// stand for a signal (reload, reopen, shutdown) are posted to the same queue.
 /// </summary>
 internal sealed class MasterSignals : IDisposable
@@ -13,9 +13,7 @@ internal sealed class MasterSignals : IDisposable
         [Signals.SIGHUP, Signals.SIGINT, Signals.SIGQUIT, Signals.SIGTERM, Signals.SIGTTIN, Signals.SIGTTOU, Signals.SIGUSR1, Signals.SIGUSR2, Signals.SIGWINCH];
 
     private static readonly List<int> s_takenBack = [];
-    private readonly CancellationTokenSource _stopPump = new();
     private SignalQueue? _queue;
-    private int _disposed;
 
     /// <summary>
     /// Takes back every signal the master owns that the parent left ignored. A master under nohup (HUP
@@ -47,24 +45,13 @@ internal sealed class MasterSignals : IDisposable
             }
         }
 
-        _queue = new SignalQueue(s_handled);
-        _ = ctx.Events.Pump(_queue, _stopPump.Token);
+        MasterEvents events = ctx.Events;
+        _queue = SignalQueue.Into(signal => events.Post(new MasterEvent(EventKind.Signal, signal)), s_handled);
     }
 
     /// <summary>Queues <paramref name="signal"/> as if it had been received.</summary>
     public void Post(int signal) => _queue?.Post(signal);
 
-    /// <summary>Stops catching (the default actions apply again) and stops the pump.</summary>
-    public void Dispose()
-    {
-        // Shutdown disposes on its way out and the master's parts again when Start returns.
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        _queue?.Dispose();
-        _stopPump.Cancel();
-        _stopPump.Dispose();
-    }
+    /// <summary>Stops catching (the default actions apply again).</summary>
+    public void Dispose() => _queue?.Dispose();
 }

@@ -92,7 +92,7 @@ internal sealed class Shutdown
         while (_pool.All.Count > 0 && Environment.TickCount64 < deadline)
         {
             _ctx.Events.Wait(100);
-            while (_ctx.Events.TryRead(out MasterEvent e))
+            while (_ctx.Events.TryRead(out MasterEvent? e))
             {
                 if (e.Kind == EventKind.WorkerExited)
                 {
@@ -121,7 +121,7 @@ internal sealed class Shutdown
         while (_pool.All.Count > 0 && Environment.TickCount64 < killDeadline)
         {
             _ctx.Events.Wait(20);
-            while (_ctx.Events.TryRead(out MasterEvent e))
+            while (_ctx.Events.TryRead(out MasterEvent? e))
             {
                 if (e.Kind == EventKind.WorkerExited)
                 {

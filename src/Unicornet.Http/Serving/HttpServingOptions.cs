@@ -17,6 +17,9 @@ public sealed record HttpServingOptions
     /// <summary><c>worker_connections</c>.</summary>
     public int WorkerConnections { get; init; }
 
+    /// <summary>Evens out accepts between the workers sharing a listener (gthread and async); none: accept at once.</summary>
+    public IAcceptBalancer? AcceptBalancer { get; init; }
+
     /// <summary><c>keepalive</c> seconds (0 = off; sync never keeps alive).</summary>
     public int KeepAliveSeconds { get; init; }
 

@@ -19,6 +19,9 @@ internal sealed class MultiConnectionLoop
     private readonly IHttpServingEvents _events;
     private readonly ConcurrentDictionary<Http1Connection, byte> _connections = new();
 
+    // Kept beside the dictionary: its Count takes every bucket lock, too costly on each accept.
+    private int _open;
+
     public MultiConnectionLoop(HttpServingOptions options, RequestDelegate app, IHttpServingEvents events)
     {
         _options = options;
@@ -108,10 +111,16 @@ internal sealed class MultiConnectionLoop
 
     private async Task AcceptLoopAsync(Socket listener, ConnectionSettings settings, SemaphoreSlim slots, CancellationToken stop)
     {
+        IAcceptBalancer? balancer = _options.AcceptBalancer;
         while (!stop.IsCancellationRequested)
         {
             try
             {
+                if (balancer is not null)
+                {
+                    await balancer.WaitTurnAsync(Volatile.Read(ref _open), stop).ConfigureAwait(false);
+                }
+
                 await slots.WaitAsync(stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
@@ -143,6 +152,7 @@ internal sealed class MultiConnectionLoop
 
             var connection = new Http1Connection(settings, socket);
             _connections.TryAdd(connection, 0);
+            balancer?.Publish(Interlocked.Increment(ref _open));
             if (settings.AppsRunOnPollThread)
             {
                 // Every socket continuation already runs on its poll thread (the async class): a hop to the pool
@@ -172,6 +182,8 @@ internal sealed class MultiConnectionLoop
         finally
         {
             _connections.TryRemove(connection, out _);
+            int open = Interlocked.Decrement(ref _open);
+            _options.AcceptBalancer?.Publish(open);
             try
             {
                 slots.Release();

@@ -4,6 +4,7 @@ using Unicornet.Hosting.AppLoading;
 using Unicornet.Hosting.Server;
 using Unicornet.Http.Serving;
 using Unicornet.Workers.Boot;
+using Unicornet.Workers.Supervision;
 
 namespace Unicornet.Workers.Classes;
 
@@ -23,6 +24,9 @@ internal static class EngineServing
             {
                 WorkerClass = workerClass,
                 Tls = TlsOptions.From(worker.Config, worker.Hooks, worker.Log),
+
+                // Only the many-connection loops (gthread, async) ask it; sync accepts one connection at a time.
+                AcceptBalancer = PeerAcceptBalancer.For(worker.Heartbeat),
             };
         }
         catch (Exception e) when (e is not OutOfMemoryException)
