@@ -60,6 +60,7 @@ public sealed class UwsgiTests
             new("REMOTE_ADDR", "10.1.2.3"), new("REMOTE_PORT", "4567"), new("SERVER_PORT", "8443"),
             new("CONTENT_TYPE", "application/x-www-form-urlencoded"), new("CONTENT_LENGTH", body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new("HTTP_HOST", "example.com"), new("HTTP_X_CUSTOM_THING", "v1"), new("HTTP_CONNECTION", "close"), new("HTTP_TRANSFER_ENCODING", "chunked"),
+            new("HTTP_CONTENT_LENGTH", "11"), new("HTTP_CONTENT_TYPE", "application/x-www-form-urlencoded"),
         ], body);
         (string head, JsonElement json) = Split(loop.Exchange(packet));
         head.ShouldStartWith("HTTP/1.1 200 OK\r\n");

@@ -20,9 +20,12 @@ internal sealed class UwsgiRequestMapper
     // Hop-by-hop fields of the client's connection to the front end. nginx's proxy_pass drops them (or sets its
     // own), so an app must not see them over uwsgi_pass either; the body arrives by CONTENT_LENGTH, already
     // de-chunked and past any 100-continue the front end handled.
-    private static readonly byte[][] s_hopByHop =
+    // HTTP_CONTENT_LENGTH and HTTP_CONTENT_TYPE are the client's copies nginx passes beside the CGI vars: the
+    // CONTENT_* vars are the ones that count (the body is framed by CONTENT_LENGTH alone).
+    private static readonly byte[][] s_notPassed =
         ["CONNECTION"u8.ToArray(), "KEEP_ALIVE"u8.ToArray(), "TRANSFER_ENCODING"u8.ToArray(), "TE"u8.ToArray(),
-         "UPGRADE"u8.ToArray(), "EXPECT"u8.ToArray(), "PROXY_CONNECTION"u8.ToArray()];
+         "UPGRADE"u8.ToArray(), "EXPECT"u8.ToArray(), "PROXY_CONNECTION"u8.ToArray(),
+         "CONTENT_LENGTH"u8.ToArray(), "CONTENT_TYPE"u8.ToArray()];
 
     private readonly HttpParserSettings _settings;
 
@@ -219,7 +222,7 @@ internal sealed class UwsgiRequestMapper
             head.ConnectionClose = value.SequenceEqual("close"u8) ? true : value.SequenceEqual("keep-alive"u8) ? false : null;
         }
 
-        foreach (byte[] hop in s_hopByHop)
+        foreach (byte[] hop in s_notPassed)
         {
             if (varName.SequenceEqual(hop))
             {
