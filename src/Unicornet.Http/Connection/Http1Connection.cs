@@ -263,6 +263,7 @@ internal sealed class Http1Connection : IDisposable
                     }
                     else if (HttpRequestParser.TryParseHead(_input.Span, eof, _settings.Parser, PeerTrusted, _head, out int consumed))
                     {
+                        RequireHost();
                         _input.Advance(consumed);
                         IsIdle = false;
                         Deadline = long.MaxValue;
@@ -282,6 +283,28 @@ internal sealed class Http1Connection : IDisposable
             await RejectAsync(ex).ConfigureAwait(false);
             return false;
         }
+    }
+
+    /// <summary>
+    /// RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400 (gunicorn serves it; Kestrel refuses it). Checked
+    /// here rather than in the parser, which keeps gunicorn's own rules (and its request corpus) as they are.
+    /// </summary>
+    private void RequireHost()
+    {
+        if (_head.VersionMajor != 1 || _head.VersionMinor != 1)
+        {
+            return;
+        }
+
+        foreach (KeyValuePair<string, string> header in _head.Headers)
+        {
+            if (header.Key.Equals("Host", StringComparison.OrdinalIgnoreCase))
+            {
+                return;
+            }
+        }
+
+        throw new HttpParseException(HttpParseError.InvalidHeader, "missing Host");
     }
 
     /// <summary>Sets the deadline for the wait ahead. True = bytes of the next request are already buffered.</summary>
