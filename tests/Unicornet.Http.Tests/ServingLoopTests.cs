@@ -34,6 +34,20 @@ public sealed class ServingLoopTests
         response.ShouldEndWith("hello /a");
     }
 
+    [Theory]
+    [InlineData("sync")]
+    [InlineData("gthread")]
+    [InlineData("async")]
+    public async Task An_HTTP_1_1_request_without_Host_gets_400_and_HTTP_1_0_needs_none(string workerClass)
+    {
+        await using var loop = new LoopHarness(LoopHarness.Options(workerClass), s_hello);
+        loop.Exchange("GET / HTTP/1.1\r\n\r\n").ShouldStartWith("HTTP/1.1 400 ");
+        loop.Exchange("GET / HTTP/1.1\r\nConnection: close\r\n\r\n").ShouldStartWith("HTTP/1.1 400 ");
+        loop.Exchange("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n").ShouldStartWith("HTTP/1.1 400 ");
+        loop.Exchange("GET /ten HTTP/1.0\r\n\r\n").ShouldEndWith("hello /ten");
+        loop.Exchange("GET /one HTTP/1.1\r\nhost: x\r\nConnection: close\r\n\r\n").ShouldEndWith("hello /one");
+    }
+
     [Fact]
     public async Task Sync_worker_always_closes()
     {

@@ -368,7 +368,7 @@ public sealed partial class ConfigScriptGlobals
         set => SetValue("proxy_allow_ips", value);
     }
 
-    /// <summary>The wire protocol: <c>http</c>.</summary>
+    /// <summary>The wire protocol: <c>http</c>, or <c>uwsgi</c> for a front end's uWSGI packets (nginx's uwsgi_pass; sync, gthread and async classes).</summary>
     /// <remarks>Default: <c>http</c>.</remarks>
     public string? protocol
     {
@@ -376,7 +376,7 @@ public sealed partial class ConfigScriptGlobals
         set => SetValue("protocol", value);
     }
 
-    /// <summary>Peers allowed to speak the uWSGI protocol.</summary>
+    /// <summary>Peers allowed to speak the uWSGI protocol (IPs or CIDR networks; Unix-socket peers always may; others get 403).</summary>
     /// <remarks>Default: <c>['127.0.0.1', '::1']</c>.</remarks>
     public StringList uwsgi_allow_ips
     {

@@ -12,6 +12,9 @@ public static class ChoiceText
     /// <summary><c>drop</c>, <c>refuse</c> or <c>dangerous</c>.</summary>
     public static string Of(HeaderMapMode value) => SettingChoices.HeaderMap.Name(value);
 
+    /// <summary><c>http</c> or <c>uwsgi</c>.</summary>
+    public static string Of(WireProtocol value) => SettingChoices.Protocol.Name(value);
+
     /// <summary><c>off</c>, <c>prior-knowledge</c>, <c>upgrade</c> or <c>both</c>.</summary>
     public static string Of(Http2CleartextMode value) => SettingChoices.Http2Cleartext.Name(value);
 

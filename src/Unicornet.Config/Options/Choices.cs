@@ -96,6 +96,6 @@ public enum WireProtocol
     /// <summary><c>http</c>.</summary>
     Http,
 
-    /// <summary><c>uwsgi</c>: accepted as in gunicorn.</summary>
+    /// <summary><c>uwsgi</c>: the uWSGI binary protocol of nginx's <c>uwsgi_pass</c> (sync, gthread and async classes).</summary>
     Uwsgi,
 }

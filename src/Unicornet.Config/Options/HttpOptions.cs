@@ -51,6 +51,9 @@ public sealed record HttpOptions
     /// <summary><c>protocol</c>.</summary>
     public required WireProtocol Protocol { get; init; }
 
+    /// <summary><c>uwsgi_allow_ips</c> (IPs or CIDRs): the peers that may speak uWSGI; Unix-socket peers always may.</summary>
+    public required IReadOnlyList<string> UwsgiAllowIps { get; init; }
+
     /// <summary><c>root_path</c>: becomes PathBase.</summary>
     public required string RootPath { get; init; }
 

@@ -52,6 +52,7 @@ internal static class OptionsBinder
             ProxyProtocol = Choice(c, "proxy_protocol", SettingChoices.ProxyProtocol),
             ProxyAllowIps = c.Get<StringList>("proxy_allow_ips"),
             Protocol = Choice(c, "protocol", SettingChoices.Protocol),
+            UwsgiAllowIps = c.Get<StringList>("uwsgi_allow_ips"),
             RootPath = c.Get<string?>("root_path") ?? RegistryDefault("root_path"),
             SendFile = c["sendfile"] is not false,
         },

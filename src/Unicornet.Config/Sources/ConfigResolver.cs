@@ -95,6 +95,8 @@ public sealed class ConfigResolver
             values["config"] = values["config"] with { Value = configPath };
         }
 
+        SettingConflicts.Check(values);
+
         // gunicorn ignores positional arguments found in GUNICORN_CMD_ARGS; so does unicornet.
         string? app = cli.Positionals.FirstOrDefault() ?? (string?)values["wsgi_app"].Value;
         return new UnicornetConfig(values, app, script, hooks);

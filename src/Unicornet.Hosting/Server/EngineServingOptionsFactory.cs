@@ -35,6 +35,8 @@ public static class EngineServingOptionsFactory
             ForwarderHeaders = o.Http.ForwarderHeaders,
             ProxyProtocol = ChoiceText.Of(o.Http.ProxyProtocol),
             ProxyAllowIps = o.Http.ProxyAllowIps,
+            Protocol = ChoiceText.Of(o.Http.Protocol),
+            UwsgiAllowIps = o.Http.UwsgiAllowIps,
             RootPath = o.Http.RootPath,
             SendFile = o.Http.SendFile,
             TlsHandshakeOnConnect = o.Ssl.DoHandshakeOnConnect,

@@ -8,6 +8,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Unicornet.Http.Parsing;
 using Unicornet.Http.Serving;
+using Unicornet.Http.Uwsgi;
 
 namespace Unicornet.Http.Connection;
 
@@ -22,6 +23,7 @@ internal sealed class Http1Connection : IDisposable
     private readonly ConnectionSettings _settings;
     private readonly Socket? _socket;
     private readonly RequestHead _head = new();
+    private UwsgiPacketParser? _uwsgi;
     private Stream _stream;
     private ConnectionInput _input = null!;
     private Http1RequestProcessor? _processor;
@@ -241,7 +243,17 @@ internal sealed class Http1Connection : IDisposable
                         HeadStarted();
                     }
 
-                    if (proxyPending)
+                    if (_settings.Parser.Uwsgi)
+                    {
+                        if (TryReadUwsgiPacket(eof, out int packetBytes))
+                        {
+                            _input.Advance(packetBytes);
+                            IsIdle = false;
+                            Deadline = long.MaxValue;
+                            return true;
+                        }
+                    }
+                    else if (proxyPending)
                     {
                         if (TryReadProxyHeader(eof))
                         {
@@ -251,6 +263,7 @@ internal sealed class Http1Connection : IDisposable
                     }
                     else if (HttpRequestParser.TryParseHead(_input.Span, eof, _settings.Parser, PeerTrusted, _head, out int consumed))
                     {
+                        RequireHost();
                         _input.Advance(consumed);
                         IsIdle = false;
                         Deadline = long.MaxValue;
@@ -270,6 +283,28 @@ internal sealed class Http1Connection : IDisposable
             await RejectAsync(ex).ConfigureAwait(false);
             return false;
         }
+    }
+
+    /// <summary>
+    /// RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400 (gunicorn serves it; Kestrel refuses it). Checked
+    /// here rather than in the parser, which keeps gunicorn's own rules (and its request corpus) as they are.
+    /// </summary>
+    private void RequireHost()
+    {
+        if (_head.VersionMajor != 1 || _head.VersionMinor != 1)
+        {
+            return;
+        }
+
+        foreach (KeyValuePair<string, string> header in _head.Headers)
+        {
+            if (header.Key.Equals("Host", StringComparison.OrdinalIgnoreCase))
+            {
+                return;
+            }
+        }
+
+        throw new HttpParseException(HttpParseError.InvalidHeader, "missing Host");
     }
 
     /// <summary>Sets the deadline for the wait ahead. True = bytes of the next request are already buffered.</summary>
@@ -306,6 +341,21 @@ internal sealed class Http1Connection : IDisposable
         IsIdle = false;
         RequestStart = Stopwatch.GetTimestamp();
         ArmDeadline(_settings.HeaderTimeoutMs);
+    }
+
+    /// <summary>
+    /// protocol = "uwsgi": the next packet instead of an HTTP head. Only peers in uwsgi_allow_ips may speak it
+    /// (a Unix-socket peer always may); the check waits for the first byte so the refusal is an answer, not a reset.
+    /// </summary>
+    private bool TryReadUwsgiPacket(bool eof, out int consumed)
+    {
+        if (!_settings.Parser.UwsgiAllowIps.Allows((RemoteEndPoint as IPEndPoint)?.Address))
+        {
+            throw new HttpParseException(HttpParseError.ForbiddenUwsgiRequest);
+        }
+
+        _uwsgi ??= new UwsgiPacketParser(_settings.Parser);
+        return _uwsgi.TryParse(_input.Span, eof, _head, out consumed);
     }
 
     private bool TryReadProxyHeader(bool eof)

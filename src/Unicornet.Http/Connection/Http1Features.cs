@@ -108,7 +108,8 @@ internal sealed class Http1Features : IFeatureCollection, IConnectionState
 
         if (key == typeof(IHttpUpgradeFeature))
         {
-            return _settings.AllowUpgrade ? _response.Upgrade : null;
+            // nginx's uwsgi module carries no upgraded connection.
+            return _settings.AllowUpgrade && !_settings.Parser.Uwsgi ? _response.Upgrade : null;
         }
 
         return null;

@@ -12,7 +12,7 @@ namespace Unicornet.Http.Connection;
 
 /// <summary>
 /// The request the app sees, filled from the parsed head and reused per request: request line, headers, the
-/// client's address (PROXY protocol and trusted X-Forwarded-For applied), identifiers, RequestAborted, TLS and
+/// client's address (PROXY protocol and trusted X-Forwarded-For applied, or a uWSGI packet's REMOTE_ADDR), identifiers, RequestAborted, TLS and
 /// the synchronous-I/O switch.
 /// </summary>
 internal sealed class Http1Request :
@@ -98,11 +98,13 @@ internal sealed class Http1Request :
     /// <summary>The decoded path, with <c>root_path</c> split off into PathBase; an absolute-form target keeps only its path.</summary>
     private void SetPath()
     {
-        string path = _head.RawTarget.Length > 0 && _head.RawTarget[0] == '/' ? _head.Path
+        string path = _head.Uwsgi?.DecodedPath ?? PathDecoder.Decode(
+            _head.RawTarget.Length > 0 && _head.RawTarget[0] == '/' ? _head.Path
             : _head.RawTarget.Contains("://", StringComparison.Ordinal) ? (_head.Path.Length == 0 ? "/" : _head.Path)
-            : "";
-        path = PathDecoder.Decode(path);
-        string root = _settings.RootPath;
+            : "");
+
+        // A uWSGI front end's SCRIPT_NAME is the mount point; it takes the place of root_path.
+        string root = _head.Uwsgi is { ScriptName.Length: > 0 } uwsgi ? uwsgi.ScriptName : _settings.RootPath;
         if (root.Length > 0 && path.StartsWith(root, StringComparison.Ordinal) && (path.Length == root.Length || path[root.Length] == '/'))
         {
             _pathBase = root;
@@ -119,6 +121,14 @@ internal sealed class Http1Request :
     {
         _remoteIp = null;
         _remotePort = 0;
+        if (_head.Uwsgi is { } uwsgi)
+        {
+            // The front end is the peer; the client is who it says (it is trusted by uwsgi_allow_ips).
+            _remoteIp = uwsgi.RemoteAddress;
+            _remotePort = uwsgi.RemotePort;
+            return;
+        }
+
         if (_connection.RemoteEndPoint is IPEndPoint ip)
         {
             _remoteIp = ip.Address;
@@ -246,7 +256,7 @@ internal sealed class Http1Request :
 
     IPAddress? IHttpConnectionFeature.LocalIpAddress
     {
-        get => (_connection.LocalEndPoint as IPEndPoint)?.Address;
+        get => _head.Uwsgi?.LocalAddress ?? (_connection.LocalEndPoint as IPEndPoint)?.Address;
         set => throw new NotSupportedException();
     }
 
@@ -254,7 +264,7 @@ internal sealed class Http1Request :
 
     int IHttpConnectionFeature.LocalPort
     {
-        get => (_connection.LocalEndPoint as IPEndPoint)?.Port ?? 0;
+        get => _head.Uwsgi is { LocalPort: >= 0 } uwsgi ? uwsgi.LocalPort : (_connection.LocalEndPoint as IPEndPoint)?.Port ?? 0;
         set => throw new NotSupportedException();
     }
 

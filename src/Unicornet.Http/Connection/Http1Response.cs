@@ -63,7 +63,7 @@ internal sealed class Http1Response :
     public bool IsUpgrading => _upgrading;
 
     /// <summary>HTTP/1.1 can carry trailers only after the last chunk of a chunked body.</summary>
-    public bool TrailersAllowed => _head.VersionMajor == 1 && _head.VersionMinor >= 1 && !_upgrading;
+    public bool TrailersAllowed => _head.VersionMajor == 1 && _head.VersionMinor >= 1 && !_upgrading && _head.Uwsgi is null;
 
     public void Reset()
     {
@@ -211,6 +211,9 @@ internal sealed class Http1Response :
         bool noBodyStatus = status is (>= 100 and < 200) or 204 or 304;
         bool bodyAllowed = _head.Method != "HEAD" && !noBodyStatus;
         bool http10 = _head.VersionMajor == 1 && _head.VersionMinor == 0;
+
+        // nginx's uwsgi module reads a body by Content-Length or to the close, never chunked (a HEAD's answer to the close).
+        bool uwsgi = _head.Uwsgi is not null;
         long? declared = noBodyStatus && status != 304 ? null : _headers.ContentLength;
         int staged = !bodyAllowed ? 0 : declared is long cl && _output.StagedCount > cl ? (int)cl : _output.StagedCount;
         bool chunked = false;
@@ -218,11 +221,11 @@ internal sealed class Http1Response :
         long autoLength = -1;
         if (bodyAllowed && declared is null)
         {
-            if (appCompleted && !TrailersDeclared(http10))
+            if (appCompleted && !TrailersDeclared(http10 || uwsgi))
             {
                 autoLength = staged;
             }
-            else if (!http10)
+            else if (!http10 && !uwsgi)
             {
                 chunked = true;
             }
@@ -232,7 +235,7 @@ internal sealed class Http1Response :
             }
         }
 
-        bool keepAlive = _settings.KeepAlive && !closeDelimited && !_head.ShouldClose && _connection.MayServeAnother && _body.AllowsKeepAlive;
+        bool keepAlive = _settings.KeepAlive && !closeDelimited && !(uwsgi && _head.Method == "HEAD") && !_head.ShouldClose && _connection.MayServeAnother && _body.AllowsKeepAlive;
         var head = new HeadWriter(512);
         try
         {
@@ -250,7 +253,7 @@ internal sealed class Http1Response :
     }
 
     /// <summary>An app that declared (a <c>Trailer</c> header) or set trailers gets a chunked body even if it never flushed.</summary>
-    private bool TrailersDeclared(bool http10) => !http10 && (_headers.ContainsKey("Trailer") || _trailers is { Count: > 0 });
+    private bool TrailersDeclared(bool noChunking) => !noChunking && (_headers.ContainsKey("Trailer") || _trailers is { Count: > 0 });
 
     /// <summary>The 101's Upgrade value: the app's, else what the client asked for.</summary>
     private string? UpgradeToken()
@@ -368,7 +371,8 @@ internal sealed class Http1Response :
 
     async Task<bool> IHttpEarlyHintsFeature.SendEarlyHintsAsync(IEnumerable<KeyValuePair<string, string>> headers, CancellationToken cancellationToken)
     {
-        if (_output.HeadWritten || (_head.VersionMajor == 1 && _head.VersionMinor == 0))
+        // Over uWSGI the front end reads exactly one response head: an interim one would be taken for the answer.
+        if (_output.HeadWritten || (_head.VersionMajor == 1 && _head.VersionMinor == 0) || _head.Uwsgi is not null)
         {
             return false;
         }

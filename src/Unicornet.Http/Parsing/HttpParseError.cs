@@ -22,6 +22,15 @@ internal enum HttpParseError
     InvalidChunkExtension,
     ChunkMissingTerminator,
     RequestBodyTooLarge,
+
+    /// <summary>A uWSGI packet that is truncated, malformed or names a var twice (gunicorn's InvalidUWSGIHeader).</summary>
+    InvalidUwsgiHeader,
+
+    /// <summary>A uWSGI packet whose modifier1 is not 0 (the WSGI request): gunicorn's UnsupportedModifier.</summary>
+    UnsupportedUwsgiModifier,
+
+    /// <summary>A uWSGI peer outside <c>uwsgi_allow_ips</c>: gunicorn's ForbiddenUWSGIRequest.</summary>
+    ForbiddenUwsgiRequest,
 }
 
 /// <summary>
@@ -41,7 +50,7 @@ internal sealed class HttpParseException : Microsoft.AspNetCore.Http.BadHttpRequ
 
     /// <summary>
     /// gunicorn's WSGI mapping: 400 for parse errors (also over-long request lines and, unlike gunicorn's 500,
-    /// PROXY v2 framing errors), 431 header limits, 417, 501, 403; the IOError family (EOF, chunk framing)
+    /// PROXY v2 framing errors and every uWSGI packet error), 431 header limits, 417, 501, 403; the IOError family (EOF, chunk framing)
     /// closes the connection without a response.
     /// </summary>
     public int Status => StatusOf(Error);
@@ -50,8 +59,8 @@ internal sealed class HttpParseException : Microsoft.AspNetCore.Http.BadHttpRequ
     {
         HttpParseError.LimitRequestHeaders => 431,
         HttpParseError.ExpectationFailed => 417,
-        HttpParseError.UnsupportedTransferCoding => 501,
-        HttpParseError.ForbiddenProxyRequest => 403,
+        HttpParseError.UnsupportedTransferCoding or HttpParseError.UnsupportedUwsgiModifier => 501,
+        HttpParseError.ForbiddenProxyRequest or HttpParseError.ForbiddenUwsgiRequest => 403,
         HttpParseError.RequestBodyTooLarge => 413,
         HttpParseError.NoMoreData or HttpParseError.InvalidChunkSize or HttpParseError.InvalidChunkExtension
             or HttpParseError.ChunkMissingTerminator => 0,

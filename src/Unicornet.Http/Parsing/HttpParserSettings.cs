@@ -53,6 +53,8 @@ internal sealed class HttpParserSettings
         ForwarderHeaders = forwarders.ToArray();
         ForwardedAllowIps = new IpAllowList(options.ForwardedAllowIps);
         ProxyAllowIps = new IpAllowList(options.ProxyAllowIps);
+        Uwsgi = string.Equals(options.Protocol, "uwsgi", StringComparison.OrdinalIgnoreCase);
+        UwsgiAllowIps = new IpAllowList(options.UwsgiAllowIps);
         ProxyProtocol = options.ProxyProtocol.ToLowerInvariant() switch
         {
             "v1" => ProxyProtocolMode.V1,
@@ -96,6 +98,11 @@ internal sealed class HttpParserSettings
     public IpAllowList ProxyAllowIps { get; }
 
     public ProxyProtocolMode ProxyProtocol { get; }
+
+    /// <summary>Requests arrive as uWSGI packets (<c>protocol = "uwsgi"</c>) instead of HTTP/1.x heads.</summary>
+    public bool Uwsgi { get; }
+
+    public IpAllowList UwsgiAllowIps { get; }
 }
 
 internal enum HeaderMapPolicy

@@ -122,7 +122,7 @@ internal static class HttpRequestParser
         version = afterMethod[(sp2 + 1)..];
     }
 
-    private static void ValidateMethod(ReadOnlySpan<byte> method, HttpParserSettings settings)
+    internal static void ValidateMethod(ReadOnlySpan<byte> method, HttpParserSettings settings)
     {
         if (!settings.PermitUnconventionalMethod)
         {
@@ -198,7 +198,7 @@ internal static class HttpRequestParser
     private static bool MethodEquals(ReadOnlySpan<byte> method, ReadOnlySpan<byte> upper, bool casefold) =>
         casefold ? HttpChars.EqualsUpper(method, upper) : method.SequenceEqual(upper);
 
-    private static string MethodString(ReadOnlySpan<byte> method, bool casefold)
+    internal static string MethodString(ReadOnlySpan<byte> method, bool casefold)
     {
         if (casefold)
         {

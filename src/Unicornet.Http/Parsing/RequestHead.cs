@@ -39,6 +39,9 @@ internal sealed class RequestHead
     /// <summary>The first Connection header said close (true), keep-alive (false), or nothing decisive (null).</summary>
     public bool? ConnectionClose { get; set; }
 
+    /// <summary>Set when the head came from a uWSGI packet: what the packet said beyond the head.</summary>
+    public Uwsgi.UwsgiRequestInfo? Uwsgi { get; set; }
+
     public bool HasBody => Chunked || ContentLength > 0;
 
     public string Protocol => VersionMajor == 1 && VersionMinor == 1 ? "HTTP/1.1"
@@ -81,5 +84,6 @@ internal sealed class RequestHead
         ExpectContinue = false;
         HeaderScheme = null;
         ConnectionClose = null;
+        Uwsgi = null;
     }
 }

@@ -68,6 +68,12 @@ public sealed record HttpServingOptions
     /// <summary><c>proxy_allow_ips</c>.</summary>
     public IReadOnlyList<string> ProxyAllowIps { get; init; } = [];
 
+    /// <summary><c>protocol</c>: http, or uwsgi (requests arrive as uWSGI packets from a front end such as nginx's uwsgi_pass).</summary>
+    public string Protocol { get; init; } = "http";
+
+    /// <summary><c>uwsgi_allow_ips</c> (IPs or CIDRs): peers that may send uWSGI packets; Unix-socket peers always may.</summary>
+    public IReadOnlyList<string> UwsgiAllowIps { get; init; } = [];
+
     /// <summary><c>root_path</c>, becomes PathBase.</summary>
     public string RootPath { get; init; } = "";
 

@@ -7,7 +7,8 @@ using Microsoft.AspNetCore.Http;
 /// A tiny app for the process-model tests: <c>/</c> and <c>/pid</c> say which worker answered,
 /// <c>/slow?ms=N</c> takes its time (and says on stdout when it starts), <c>/hang</c> never returns (inside a method with a name the
 /// timeout test looks for in the stack traces), <c>/env?name=X</c> echoes an environment variable,
-/// <c>/boom</c> throws (the worker logs it to the error log and answers 500).
+/// <c>/boom</c> throws (the worker logs it to the error log and answers 500); <c>/echo...</c>, <c>/status</c> and
+/// <c>/etag</c> are in <see cref="Echo"/>.
 /// </summary>
 public static class App
 {
@@ -16,8 +17,17 @@ public static class App
     {
         ArgumentNullException.ThrowIfNull(context);
         string path = context.Request.Path.Value ?? "/";
+        if (path.StartsWith("/echo", StringComparison.Ordinal))
+        {
+            return Echo.Invoke(context);
+        }
+
         switch (path)
         {
+            case "/status":
+                return Echo.Status(context);
+            case "/etag":
+                return Echo.WithETag(context);
             case "/slow":
                 return Slow(context);
             case "/hang":

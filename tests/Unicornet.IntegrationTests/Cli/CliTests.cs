@@ -86,6 +86,8 @@ public sealed class CliTests : IDisposable
     [InlineData("\nvoid post_frok(Arbiter server, Worker worker) { }\n", ":2:", "post_fork")]
     [InlineData("\n\nvoid post_fork(Worker worker) { }\n", ":3:", "post_fork")]
     [InlineData("timeout = 5;\nthrow new InvalidOperationException(\"boom\");\n", ":2:", "boom")]
+    [InlineData("worker_class = \"kestrel\";\nprotocol = \"uwsgi\";\n", ":2:", "protocol: 'uwsgi' is not available on the kestrel worker class")]
+    [InlineData("protocol = \"uwsgi\";\nproxy_protocol = \"v1\";\n", ":2:", "proxy_protocol: cannot be combined with protocol = \"uwsgi\"")]
     public void Config_errors_exit_1_naming_file_line_and_subject(string script, string line, string subject)
     {
         string conf = Write("bad.conf.csx", script);
@@ -93,6 +95,16 @@ public sealed class CliTests : IDisposable
         r.ExitCode.ShouldBe(1, r.Output);
         r.StdErr.ShouldContain(conf + line);
         r.StdErr.ShouldContain(subject);
+    }
+
+    [Fact]
+    public void The_kestrel_class_refuses_uwsgi_at_check_config()
+    {
+        CommandResult r = Unicornet(["-k", "kestrel", "--protocol", "uwsgi", "--check-config"]);
+        r.ExitCode.ShouldBe(1, r.Output);
+        r.StdErr.ShouldContain("protocol: 'uwsgi' is not available on the kestrel worker class");
+        r.StdErr.ShouldContain("protocol from the command line, worker_class from the command line");
+        Unicornet(["-k", "gthread", "--protocol", "uwsgi", "--check-config", ServerProcess.TestAppPath + ":App.Invoke"]).ExitCode.ShouldBe(0);
     }
 
     [Fact]

@@ -480,7 +480,7 @@ internal sealed class ServerProcess : IDisposable, IAsyncDisposable
         return sb.ToString();
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
