@@ -35,9 +35,9 @@ internal static class ConformanceCorpus
                 "strip_header_spaces" => options with { StripHeaderSpaces = p.Value.GetBoolean() },
                 "permit_unconventional_http_method" => options with { PermitUnconventionalHttpMethod = p.Value.GetBoolean() },
                 "casefold_http_method" => options with { CasefoldHttpMethod = p.Value.GetBoolean() },
-                "header_map" => options with { HeaderMap = p.Value.GetString()! },
+                "header_map" => options with { HeaderMap = Enum.Parse<HeaderMapPolicy>(p.Value.GetString()!, ignoreCase: true) },
                 "forwarded_allow_ips" => options with { ForwardedAllowIps = p.Value.GetString()!.Split(',') },
-                "proxy_protocol" => options with { ProxyProtocol = p.Value.GetString()! },
+                "proxy_protocol" => options with { ProxyProtocol = p.Value.GetString() is "true" ? ProxyProtocolMode.Auto : Enum.Parse<ProxyProtocolMode>(p.Value.GetString()!, ignoreCase: true) },
                 _ => throw new InvalidOperationException("unknown corpus setting " + p.Name),
             };
         }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Unicornet.Http.Connection;
 using Unicornet.Http.Parsing;
+using Unicornet.Http.Serving;
 
 namespace Unicornet.Http.Tests;
 

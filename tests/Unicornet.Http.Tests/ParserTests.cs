@@ -32,7 +32,7 @@ public sealed class ParserTests
     {
         Parse("GET / HTTP/1.1\r\nSCRIPT_NAME: /app\r\n\r\n", trusted: true).Headers.ShouldContain(h => h.Key == "SCRIPT_NAME");
         Parse("GET / HTTP/1.1\r\nSCRIPT_NAME: /app\r\n\r\n", trusted: false).Headers.ShouldBeEmpty();
-        Reject("GET / HTTP/1.1\r\nSCRIPT_NAME: /app\r\n\r\n", DefaultServingOptions.Value with { HeaderMap = "refuse" }, trusted: false).ShouldBe(HttpParseError.InvalidHeaderName);
+        Reject("GET / HTTP/1.1\r\nSCRIPT_NAME: /app\r\n\r\n", DefaultServingOptions.Value with { HeaderMap = HeaderMapPolicy.Refuse }, trusted: false).ShouldBe(HttpParseError.InvalidHeaderName);
     }
 
     [Fact]

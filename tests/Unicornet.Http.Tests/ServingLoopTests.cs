@@ -353,7 +353,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task Proxy_protocol_v1_and_v2_set_the_client_address()
     {
-        var options = LoopHarness.Options("async") with { ProxyProtocol = "auto" };
+        var options = LoopHarness.Options("async") with { ProxyProtocol = ProxyProtocolMode.Auto };
         await using var loop = new LoopHarness(options, ctx => Text(ctx, "client=" + ctx.Connection.RemoteIpAddress + ":" + ctx.Connection.RemotePort));
         loop.Exchange("PROXY TCP4 192.168.0.1 192.168.0.11 56324 443\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             .ShouldEndWith("client=192.168.0.1:56324");
@@ -367,7 +367,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task Proxy_protocol_from_a_peer_not_allowed_is_403()
     {
-        var options = LoopHarness.Options("async") with { ProxyProtocol = "v1", ProxyAllowIps = ["10.9.9.9"] };
+        var options = LoopHarness.Options("async") with { ProxyProtocol = ProxyProtocolMode.V1, ProxyAllowIps = ["10.9.9.9"] };
         await using var loop = new LoopHarness(options, s_hello);
         loop.Exchange("PROXY TCP4 192.168.0.1 192.168.0.11 56324 443\r\nGET / HTTP/1.1\r\n\r\n").ShouldStartWith("HTTP/1.1 403 ");
     }

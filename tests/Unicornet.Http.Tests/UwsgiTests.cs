@@ -10,7 +10,7 @@ namespace Unicornet.Http.Tests;
 /// <summary>protocol = "uwsgi" on the engine's loops: raw packets in, HTTP/1.1 responses out.</summary>
 public sealed class UwsgiTests
 {
-    private static HttpServingOptions Uwsgi(string workerClass) => LoopHarness.Options(workerClass) with { Protocol = "uwsgi", UwsgiAllowIps = ["127.0.0.0/8"] };
+    private static HttpServingOptions Uwsgi(string workerClass) => LoopHarness.Options(workerClass) with { Protocol = WireProtocol.Uwsgi, UwsgiAllowIps = ["127.0.0.0/8"] };
 
     /// <summary>Echoes what the app sees as JSON.</summary>
     private static async Task Echo(HttpContext ctx)
@@ -170,14 +170,14 @@ public sealed class UwsgiTests
     [Fact]
     public async Task A_peer_outside_uwsgi_allow_ips_gets_403()
     {
-        await using var loop = new LoopHarness(LoopHarness.Options("gthread") with { Protocol = "uwsgi", UwsgiAllowIps = ["10.0.0.0/8", "192.168.1.1"] }, ctx => ctx.Response.WriteAsync("fine"));
+        await using var loop = new LoopHarness(LoopHarness.Options("gthread") with { Protocol = WireProtocol.Uwsgi, UwsgiAllowIps = ["10.0.0.0/8", "192.168.1.1"] }, ctx => ctx.Response.WriteAsync("fine"));
         loop.Exchange(UwsgiPacket.Request("GET", "/")).ShouldStartWith("HTTP/1.1 403 ");
     }
 
     [Fact]
     public async Task A_peer_inside_a_uwsgi_allow_ips_network_is_served()
     {
-        await using var loop = new LoopHarness(LoopHarness.Options("async") with { Protocol = "uwsgi", UwsgiAllowIps = ["127.0.0.0/30"] }, ctx => ctx.Response.WriteAsync("fine"));
+        await using var loop = new LoopHarness(LoopHarness.Options("async") with { Protocol = WireProtocol.Uwsgi, UwsgiAllowIps = ["127.0.0.0/30"] }, ctx => ctx.Response.WriteAsync("fine"));
         loop.Exchange(UwsgiPacket.Request("GET", "/")).ShouldEndWith("fine");
     }
 

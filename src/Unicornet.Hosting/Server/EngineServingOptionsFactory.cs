@@ -29,17 +29,36 @@ public static class EngineServingOptionsFactory
             PermitUnconventionalHttpMethod = o.Http.PermitUnconventionalHttpMethod,
             PermitUnconventionalHttpVersion = o.Http.PermitUnconventionalHttpVersion,
             CasefoldHttpMethod = o.Http.CasefoldHttpMethod,
-            HeaderMap = ChoiceText.Of(o.Http.HeaderMap),
+            HeaderMap = Map(o.Http.HeaderMap),
             SecureSchemeHeaders = o.Http.SecureSchemeHeaders,
             ForwardedAllowIps = o.Http.ForwardedAllowIps,
             ForwarderHeaders = o.Http.ForwarderHeaders,
-            ProxyProtocol = ChoiceText.Of(o.Http.ProxyProtocol),
+            ProxyProtocol = Map(o.Http.ProxyProtocol),
             ProxyAllowIps = o.Http.ProxyAllowIps,
-            Protocol = ChoiceText.Of(o.Http.Protocol),
+            Protocol = Map(o.Http.Protocol),
             UwsgiAllowIps = o.Http.UwsgiAllowIps,
             RootPath = o.Http.RootPath,
             SendFile = o.Http.SendFile,
             TlsHandshakeOnConnect = o.Ssl.DoHandshakeOnConnect,
         };
     }
+
+    // The engine has its own choice types so it stands without Unicornet.Config; these map one to one.
+    private static Http.Serving.HeaderMapPolicy Map(HeaderMapMode mode) => mode switch
+    {
+        HeaderMapMode.Refuse => Http.Serving.HeaderMapPolicy.Refuse,
+        HeaderMapMode.Dangerous => Http.Serving.HeaderMapPolicy.Dangerous,
+        _ => Http.Serving.HeaderMapPolicy.Drop,
+    };
+
+    private static Http.Serving.ProxyProtocolMode Map(Config.Options.ProxyProtocolMode mode) => mode switch
+    {
+        Config.Options.ProxyProtocolMode.V1 => Http.Serving.ProxyProtocolMode.V1,
+        Config.Options.ProxyProtocolMode.V2 => Http.Serving.ProxyProtocolMode.V2,
+        Config.Options.ProxyProtocolMode.Auto => Http.Serving.ProxyProtocolMode.Auto,
+        _ => Http.Serving.ProxyProtocolMode.Off,
+    };
+
+    private static Http.Serving.WireProtocol Map(Config.Options.WireProtocol protocol) =>
+        protocol == Config.Options.WireProtocol.Uwsgi ? Http.Serving.WireProtocol.Uwsgi : Http.Serving.WireProtocol.Http;
 }

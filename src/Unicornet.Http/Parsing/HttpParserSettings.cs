@@ -24,12 +24,7 @@ internal sealed class HttpParserSettings
         PermitUnconventionalMethod = options.PermitUnconventionalHttpMethod;
         PermitUnconventionalVersion = options.PermitUnconventionalHttpVersion;
         CasefoldMethod = options.CasefoldHttpMethod;
-        HeaderMap = options.HeaderMap.ToLowerInvariant() switch
-        {
-            "dangerous" => HeaderMapPolicy.Dangerous,
-            "refuse" => HeaderMapPolicy.Refuse,
-            _ => HeaderMapPolicy.Drop,
-        };
+        HeaderMap = options.HeaderMap;
 
         // Names are upper-cased and encoded once here so the parser compares wire bytes with HttpChars.EqualsUpper.
         var scheme = new List<KeyValuePair<byte[], string>>();
@@ -53,15 +48,9 @@ internal sealed class HttpParserSettings
         ForwarderHeaders = forwarders.ToArray();
         ForwardedAllowIps = new IpAllowList(options.ForwardedAllowIps);
         ProxyAllowIps = new IpAllowList(options.ProxyAllowIps);
-        Uwsgi = string.Equals(options.Protocol, "uwsgi", StringComparison.OrdinalIgnoreCase);
+        Uwsgi = options.Protocol == WireProtocol.Uwsgi;
         UwsgiAllowIps = new IpAllowList(options.UwsgiAllowIps);
-        ProxyProtocol = options.ProxyProtocol.ToLowerInvariant() switch
-        {
-            "v1" => ProxyProtocolMode.V1,
-            "v2" => ProxyProtocolMode.V2,
-            "auto" or "true" => ProxyProtocolMode.Auto,
-            _ => ProxyProtocolMode.Off,
-        };
+        ProxyProtocol = options.ProxyProtocol;
     }
 
     /// <summary>0 = unlimited.</summary>
@@ -103,19 +92,4 @@ internal sealed class HttpParserSettings
     public bool Uwsgi { get; }
 
     public IpAllowList UwsgiAllowIps { get; }
-}
-
-internal enum HeaderMapPolicy
-{
-    Drop,
-    Refuse,
-    Dangerous,
-}
-
-internal enum ProxyProtocolMode
-{
-    Off,
-    V1,
-    V2,
-    Auto,
 }

@@ -1,5 +1,7 @@
 using System.Text;
 
+using Unicornet.Http.Serving;
+
 namespace Unicornet.Http.Parsing;
 
 /// <summary>

@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
+using Unicornet.Http.Serving;
+
 namespace Unicornet.Http.Parsing;
 
 /// <summary>What a PROXY protocol header said about the original connection.</summary>

@@ -50,8 +50,8 @@ public sealed record HttpServingOptions
     /// <summary><c>casefold_http_method</c>.</summary>
     public bool CasefoldHttpMethod { get; init; }
 
-    /// <summary><c>header_map</c>: drop, refuse or dangerous.</summary>
-    public string HeaderMap { get; init; } = "";
+    /// <summary><c>header_map</c>: what happens to header names that contain <c>_</c>.</summary>
+    public HeaderMapPolicy HeaderMap { get; init; }
 
     /// <summary><c>secure_scheme_headers</c>.</summary>
     public IReadOnlyDictionary<string, string> SecureSchemeHeaders { get; init; } = new Dictionary<string, string>();
@@ -62,14 +62,14 @@ public sealed record HttpServingOptions
     /// <summary><c>forwarder_headers</c>.</summary>
     public IReadOnlyList<string> ForwarderHeaders { get; init; } = [];
 
-    /// <summary><c>proxy_protocol</c>: off, v1, v2, auto.</summary>
-    public string ProxyProtocol { get; init; } = "";
+    /// <summary><c>proxy_protocol</c>: whether a PROXY header is expected before the first request.</summary>
+    public ProxyProtocolMode ProxyProtocol { get; init; }
 
     /// <summary><c>proxy_allow_ips</c>.</summary>
     public IReadOnlyList<string> ProxyAllowIps { get; init; } = [];
 
-    /// <summary><c>protocol</c>: http, or uwsgi (requests arrive as uWSGI packets from a front end such as nginx's uwsgi_pass).</summary>
-    public string Protocol { get; init; } = "http";
+    /// <summary><c>protocol</c>: HTTP/1.x, or uWSGI packets from a front end such as nginx's uwsgi_pass.</summary>
+    public WireProtocol Protocol { get; init; }
 
     /// <summary><c>uwsgi_allow_ips</c> (IPs or CIDRs): peers that may send uWSGI packets; Unix-socket peers always may.</summary>
     public IReadOnlyList<string> UwsgiAllowIps { get; init; } = [];
