@@ -69,7 +69,28 @@ internal static class ArbiterLog
     // Timeouts and limits.
     public static void BootTimeout(this ILog log, int pid, int seconds) => log.Critical("Worker (pid:{Pid}) did not boot within boot_timeout ({Seconds} s)", pid, seconds);
 
+    public static void ShutdownDelayStarted(this ILog log, int seconds) =>
+        log.Info("Shutdown delay: not ready from now on, serving {Seconds} s more before the graceful stop", seconds);
+
+    public static void ShutdownDelayEnded(this ILog log) => log.Info("Shutdown delay over: stopping gracefully");
+
+    public static void ShutdownDelayCut(this ILog log) => log.Info("Second TERM during the shutdown delay: stopping gracefully now");
+
+    public static void IgnoredWhileStopping(this ILog log, string signal) => log.Info("Ignoring {Signal} during the shutdown delay", signal);
+
     public static void WorkerTimeout(this ILog log, int pid) => log.Critical("WORKER TIMEOUT (pid:{Pid})", pid);
+
+    /// <summary>gunicorn's line, then the requests the worker was stuck on (oldest first), one per line.</summary>
+    public static void WorkerTimeout(this ILog log, int pid, IReadOnlyList<RequestInFlight> requests)
+    {
+        if (requests.Count == 0)
+        {
+            log.WorkerTimeout(pid);
+            return;
+        }
+
+        log.Critical("WORKER TIMEOUT (pid:{Pid}) on {Count} request(s) in flight:\n{Requests}", pid, requests.Count, string.Join("\n", requests.Select(r => "  " + r)));
+    }
 
     public static void WorkerStacks(this ILog log, int pid, double silentSeconds, string stacks) =>
         log.Critical("Stack traces of worker {Pid} (silent for {Seconds:F1} s):\n{Stacks}", pid, silentSeconds, stacks);

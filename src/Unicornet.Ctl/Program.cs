@@ -20,6 +20,9 @@ internal static class Program
             Description = "Talk to a running unicornet master through its control socket.",
             ExtendedHelpText = """
 
+                unicornetc top [--once]: a live view of the workers, refreshed every second ('q' quits);
+                --once prints one frame and exits.
+
                 Commands (send 'help' for descriptions):
                   show workers|stats|config|listeners|dirty|all
                   worker add [N] | worker remove [N] | worker kill PID
@@ -41,6 +44,13 @@ internal static class Program
         CommandOption command = app.Option("-c|--command <COMMAND>", "Run one command and exit (0 = ok, 1 = error).", CommandOptionType.SingleValue);
         CommandOption json = app.Option("-j|--json", "Print the reply data as JSON.", CommandOptionType.NoValue);
         CommandOption version = app.Option("-v|--version", "Show the version and exit.", CommandOptionType.NoValue);
+
+        app.Command("top", top =>
+        {
+            top.Description = "A live view of the workers (pid, age, state, requests, req/s, in flight, RSS, CPU %), the dirty workers and totals; 'q' quits.";
+            CommandOption once = top.Option("--once", "Print one frame and exit.", CommandOptionType.NoValue);
+            top.OnExecute(() => Top.TopCommand.RunAsync(ControlSocketPaths.ResolveForClient(socket.Value()), once.HasValue(), Spectre.Console.AnsiConsole.Console));
+        });
 
         app.OnExecute(async () =>
         {

@@ -42,6 +42,25 @@ public static class ProcessInfo
         }
     }
 
+    /// <summary>CPU time (user + system) <paramref name="pid"/> has used, in seconds, from /proc; null when it cannot be read.</summary>
+    public static double? CpuSeconds(int pid)
+    {
+        try
+        {
+            // The command name (field 2) may hold spaces and parentheses: the fields after it start past the last ')'.
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+
+            // utime and stime are fields 14 and 15 (11 and 12 after the name), in USER_HZ ticks: 100 on every Linux ABI .NET runs on.
+            long ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+            return ticks / 100.0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
     private const int PR_SET_NAME = 15;
     private const int PR_SET_PTRACER = 0x59616d61;
 

@@ -19,7 +19,8 @@ internal sealed class WorkerContext
 {
     private readonly CancellationTokenSource _graceful = new();
     private readonly CancellationTokenSource _immediate = new();
-    private volatile InFlightRequests? _oldestRequests;
+    private volatile InFlightRequests? _busyRequests;
+    private int _busyAt;
 
     public WorkerContext(UnicornetConfig config, UnicornetLog log, HeartbeatFile heartbeat, WorkerStart start)
     {
@@ -39,6 +40,9 @@ internal sealed class WorkerContext
     public UnicornetLog Log { get; }
 
     public HeartbeatFile Heartbeat { get; }
+
+    /// <summary>Where the worker records its requests in flight for the master; null when started without a master.</summary>
+    public InFlightFile? InFlightFile { get; init; }
 
     /// <summary>The master this worker was started by; its exit or a new parent pid ends the worker.</summary>
     public int MasterPid { get; }
@@ -62,16 +66,21 @@ internal sealed class WorkerContext
     public void BindHooks() => Config = ConfigSnapshot.BindHooks(Config, Log);
 
     /// <summary>
-    /// Makes the heartbeat report the start of the oldest request in <paramref name="requests"/> instead of
-    /// now (the sync class: a request stuck past <c>timeout</c> makes the worker look silent).
+    /// Makes the heartbeat report, while <paramref name="busyAt"/> requests of <paramref name="requests"/> run, the
+    /// start of the youngest of them instead of now (sync: one request; gthread: every thread taken), so requests
+    /// stuck past <c>timeout</c> make the worker look silent.
     /// </summary>
-    public void ReportOldestRequest(InFlightRequests requests) => _oldestRequests = requests;
+    public void ReportBusySince(InFlightRequests requests, int busyAt)
+    {
+        _busyAt = Math.Min(busyAt, InFlightFile.Slots);
+        _busyRequests = requests;
+    }
 
     /// <summary>Stamps the heartbeat (from the heartbeat thread, the serving loop's ticks and <c>worker.Notify()</c>).</summary>
     public void Beat()
     {
         long now = MonotonicClock.Now;
-        Heartbeat.BeatAt(_oldestRequests is { } requests ? requests.OldestStart(now) : now);
+        Heartbeat.BeatAt(_busyRequests is { } requests ? requests.BusySince(_busyAt, now) : now);
     }
 
     public void RequestGracefulStop()

@@ -96,10 +96,11 @@ internal sealed class WorkerLifecycle
         int jitter = _worker.Config.Options.Worker.MaxRequestsJitter;
         long limit = maxRequests > 0 ? maxRequests + (jitter > 0 ? Random.Shared.Next(0, jitter + 1) : 0) : 0;
         _worker.RequestLog = RequestLog.Create(_worker.Config, _worker.Log);
-        var events = new WorkerServingEvents(_worker, limit, _worker.RequestLog, _worker.Log.Options.Statsd, trackInFlight: _class.ReportsOldestRequest, logAppErrors: _class.LogsAppErrors);
-        if (_class.ReportsOldestRequest)
+        var events = new WorkerServingEvents(_worker, limit, _worker.RequestLog, _worker.Log.Options.Statsd, logAppErrors: _class.LogsAppErrors);
+        _worker.View.InFlightSource = events.InFlight.Snapshot;
+        if (_class.BusyAt(_worker) is int busyAt and > 0)
         {
-            _worker.ReportOldestRequest(events.InFlight);
+            _worker.ReportBusySince(events.InFlight, busyAt);
         }
 
         return events;
@@ -140,6 +141,14 @@ internal sealed class WorkerLifecycle
 
     private async Task ShutdownAsync(LoadedApp app)
     {
+        // The serving loop has taken what was queued: let the listeners go now, before worker_exit and the app's
+        // own shutdown, so connections that come meanwhile are refused at once (or taken by the other workers)
+        // instead of queueing behind a worker that will not accept them.
+        foreach (Socket l in _listeners)
+        {
+            l.Dispose();
+        }
+
         _worker.Heartbeat.Phase = WorkerPhase.Stopping;
         _worker.Hooks.Invoke(HookNames.WorkerExit, _worker.Server, _worker.View);
         if (app.Dispose is not null)
@@ -153,11 +162,6 @@ internal sealed class WorkerLifecycle
             {
                 _worker.Log.AppShutdownFailed(e.Message);
             }
-        }
-
-        foreach (Socket l in _listeners)
-        {
-            l.Dispose();
         }
 
         _worker.Log.Exiting(ProcessInfo.Pid);

@@ -45,10 +45,10 @@ internal static class WorkerProcess
                 return AppLoading.Check(config, log);
             }
 
-            // Not disposed: the mapping stays until the process exits, because late ticks from the serving
+            // Not disposed (nor the in-flight file): the mappings stay until the process exits, because late ticks from the serving
             // loop's threads may still stamp it while the process ends, and a disposed view would throw there.
 #pragma warning disable CA2000
-            return OpenHeartbeat(start, log) is { } heartbeat ? Serve(new WorkerContext(config, log, heartbeat, start), start) : WorkerEnvironment.BootErrorExitCode;
+            return OpenHeartbeat(start, log) is { } heartbeat ? Serve(new WorkerContext(config, log, heartbeat, start) { InFlightFile = InFlightFile.TryOpen(start.HeartbeatPath is { } hb ? InFlightFile.PathFor(hb) : null) }, start) : WorkerEnvironment.BootErrorExitCode;
 #pragma warning restore CA2000
         }
         finally

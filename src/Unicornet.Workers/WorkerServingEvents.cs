@@ -7,8 +7,9 @@ using Unicornet.Workers.Supervision;
 namespace Unicornet.Workers;
 
 /// <summary>
-/// The worker's side of the serving loop contract: counts requests for max_requests, tracks the
-/// in-flight ones for the heartbeat, and runs pre_request/post_request.
+/// The worker's side of the serving loop contract: counts requests for max_requests, records the
+/// in-flight ones (for the heartbeat, the master's WORKER TIMEOUT entry and worker_abort), and runs
+/// pre_request/post_request.
 /// </summary>
 internal sealed class WorkerServingEvents : IHttpServingEvents
 {
@@ -18,21 +19,16 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
 
     private readonly Unicornet.Logging.Metrics.StatsdClient? _statsd;
 
-    private readonly bool _trackInFlight;
     private readonly bool _logAppErrors;
 
-    /// <param name="trackInFlight">
-    /// Keep <see cref="InFlight"/> (the sync class's heartbeat reports its oldest request); other classes skip the
-    /// per-request bookkeeping.
-    /// </param>
     /// <param name="logAppErrors">
     /// Log the app's exceptions with their stacks. Off for the kestrel class: Kestrel logs them itself, and
     /// there the summary carries the error only when something reads summaries.
     /// </param>
-    public WorkerServingEvents(WorkerContext worker, long limit, RequestLog? requestLog, Unicornet.Logging.Metrics.StatsdClient? statsd, bool trackInFlight = true, bool logAppErrors = true)
+    public WorkerServingEvents(WorkerContext worker, long limit, RequestLog? requestLog, Unicornet.Logging.Metrics.StatsdClient? statsd, bool logAppErrors = true)
     {
         _worker = worker;
-        _trackInFlight = trackInFlight;
+        InFlight = new InFlightRequests(worker.InFlightFile);
         _logAppErrors = logAppErrors;
         _limit = limit;
         RequestLog = requestLog;
@@ -42,14 +38,12 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
     /// <summary>The access log, null when access logging is off (then it costs nothing per request).</summary>
     public RequestLog? RequestLog { get; }
 
-    public InFlightRequests InFlight { get; } = new();
+    /// <summary>The requests running now; every class records them (one slot each, no allocation).</summary>
+    public InFlightRequests InFlight { get; }
 
     public bool RequestStarting(HttpContext context)
     {
-        if (_trackInFlight)
-        {
-            InFlight.Start(context);
-        }
+        InFlight.Start(context);
 
         long count = _worker.View.CountRequest();
         _worker.Heartbeat.Requests = count;
@@ -76,10 +70,7 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
 
     public void RequestCompleted(HttpContext context, RequestSummary summary)
     {
-        if (_trackInFlight)
-        {
-            InFlight.End(context);
-        }
+        InFlight.End(context);
 
         if (_logAppErrors && summary.Error is { } error)
         {
@@ -101,6 +92,9 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
     }
 
     public void Tick() => _worker.Beat();
+
+    /// <summary>A final stop (the master said so, or there is no master) drains the accept queue; a retire does not.</summary>
+    public bool DrainsAcceptQueue => _worker.InFlightFile?.LastStop ?? true;
 
     private void LogRequestError(Exception error, string requestLine)
     {

@@ -104,6 +104,14 @@ public sealed partial class ConfigScriptGlobals
         set => SetValue("graceful_timeout", value);
     }
 
+    /// <summary>Seconds the master keeps accepting and serving after TERM before the graceful stop begins, so a load balancer or Kubernetes can take the instance out of rotation first (readiness turns 503 at once). 0 stops at once, as gunicorn does. A second TERM, or INT/QUIT, ends the delay.</summary>
+    /// <remarks>Default: <c>0</c>.</remarks>
+    public int shutdown_delay
+    {
+        get => GetValue<int>("shutdown_delay");
+        set => SetValue("shutdown_delay", value);
+    }
+
     /// <summary>Seconds to wait for the next request on a keep-alive connection (not used by <c>sync</c>). 0 turns keep-alive off.</summary>
     /// <remarks>Default: <c>2</c>.</remarks>
     public int keepalive

@@ -37,6 +37,12 @@ public abstract class Worker
     /// <summary>Requests handled so far by this worker (0 when seen from the master).</summary>
     public abstract long RequestCount { get; }
 
+    /// <summary>
+    /// The requests the worker is running, oldest first: in <c>worker_abort</c>, the ones that hung it (method,
+    /// path, client, how long each ran). Empty where the worker does not record them.
+    /// </summary>
+    public virtual IReadOnlyList<RequestInFlight> RequestsInFlight => [];
+
     /// <summary>Sends a heartbeat now (gunicorn's <c>worker.notify()</c>); useful in long hooks.</summary>
     public abstract void Notify();
 }

@@ -59,7 +59,14 @@ internal sealed class ControlEndpoint : IControlHandler
 
     public Task<WorkersData> ShowWorkersAsync(CancellationToken ct) => OnLoop(
         () => new WorkersData(_pool.Live().Select(w => new WorkerInfo(
-            w.Pid, w.Age, w.Ready, w.AbortedAt != 0, w.Ready ? w.Heartbeat.SilentMilliseconds / 1000.0 : null, w.Heartbeat.Requests)).ToArray()),
+            w.Pid, w.Age, w.Ready, w.AbortedAt != 0, w.Ready ? w.Heartbeat.SilentMilliseconds / 1000.0 : null, w.Heartbeat.Requests)
+        {
+            State = w.TimedOutAt != 0 || w.AbortedAt != 0 ? "timed out" : w.SignalledAt != 0 ? "stopping" : w.Ready ? "ready" : "booting",
+            Uptime = w.AgeSeconds,
+            InFlight = w.RequestsInFlight().Count,
+            Rss = ProcessInfo.ResidentBytes(w.Pid),
+            CpuSeconds = ProcessInfo.CpuSeconds(w.Pid),
+        }).ToArray()),
         ct);
 
     public Task<StatsData> ShowStatsAsync(CancellationToken ct) => OnLoop(
@@ -71,7 +78,10 @@ internal sealed class ControlEndpoint : IControlHandler
             // The total counts workers already gone (reloads, exits) too: it only ever grows.
             return new StatsData(
                 (Environment.TickCount64 - _startedAtTick) / 1000.0, _ctx.Pid, live.Count, _pool.Target, _pool.SpawnedCount, _pool.KilledCount, _reloader.Count,
-                _pool.RetiredRequests + perWorker.Sum(r => r.Requests), perWorker, _ctx.Dirty?.Pid);
+                _pool.RetiredRequests + perWorker.Sum(r => r.Requests), perWorker, _ctx.Dirty?.Pid)
+            {
+                State = _ctx.StopState.Stopping ? "stopping" : "running",
+            };
         },
         ct);
 

@@ -42,13 +42,18 @@ internal sealed class MainLoop
                 _pool.Manage();
             }
 
-            _ctx.Events.Wait(nextTick - Environment.TickCount64);
+            _ctx.Events.Wait(Math.Min(nextTick - Environment.TickCount64, _shutdown.DelayRemaining));
             while (_ctx.Events.TryRead(out MasterEvent? e))
             {
                 if (Handle(e) is int code)
                 {
                     return code;
                 }
+            }
+
+            if (_shutdown.CheckDelay() is int stopped)
+            {
+                return stopped;
             }
 
             if (Environment.TickCount64 >= nextTick)
@@ -85,10 +90,15 @@ internal sealed class MainLoop
         switch (signal)
         {
             case Signals.SIGTERM:
-                return _shutdown.Stop(graceful: true);
+                return _shutdown.OnTerm();
             case Signals.SIGINT:
             case Signals.SIGQUIT:
+                // During a shutdown_delay too: INT and QUIT stay quick.
                 return _shutdown.Stop(graceful: false);
+            case Signals.SIGHUP or Signals.SIGUSR2 when _shutdown.Delaying:
+                // A reload or an upgrade of an instance on its way out would only race the stop.
+                Log.IgnoredWhileStopping(Signals.Name(signal));
+                break;
             case Signals.SIGHUP:
                 _reloader.Reload();
                 break;

@@ -45,6 +45,9 @@ internal sealed class MasterContext
 
     public bool Stopping { get; set; }
 
+    /// <summary>Set from the moment TERM (or INT/QUIT) arrives, before any shutdown_delay; read by readiness.</summary>
+    public StopState StopState { get; } = new();
+
     /// <summary>The listener fds as the workers and a new master receive them.</summary>
     public string FdList() => string.Join(',', Listeners.Select(l => l.Fd.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 

@@ -171,6 +171,7 @@ internal sealed class WorkerPool
         RetiredRequests += w.Heartbeat.Requests;
         w.Heartbeat.Dispose();
         TryDelete(w.Heartbeat.Path);
+        w.DisposeInFlight();
         w.Process?.Dispose();
         bool expected = w.SignalledAt != 0 || w.AbortedAt != 0 || _ctx.Stopping;
         LogExit(w, code, expected);
@@ -258,7 +259,7 @@ internal sealed class WorkerPool
             return null;
         }
 
-        var worker = new WorkerHandle(age, generation, view, heartbeat);
+        var worker = new WorkerHandle(age, generation, view, heartbeat) { InFlight = CreateInFlightFile(heartbeat.Path) };
         bool spawned = false;
         try
         {
@@ -277,6 +278,7 @@ internal sealed class WorkerPool
             if (!spawned)
             {
                 heartbeat.Dispose();
+                worker.DisposeInFlight();
             }
         }
 
@@ -286,6 +288,20 @@ internal sealed class WorkerPool
         Log.WorkerSpawned(view.ProcessId, age, generation);
         _ctx.Events.PostOnExit(worker.Process, new MasterEvent(EventKind.WorkerExited, Worker: worker));
         return worker;
+    }
+
+    /// <summary>The worker's in-flight file beside its heartbeat; without it the worker still serves, its hangs unnamed.</summary>
+    private InFlightFile? CreateInFlightFile(string heartbeatPath)
+    {
+        try
+        {
+            return InFlightFile.Create(InFlightFile.PathFor(heartbeatPath));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.HeartbeatFileFailed(Path.GetDirectoryName(heartbeatPath) ?? "", e.Message);
+            return null;
+        }
     }
 
     private void LogExit(WorkerHandle w, int code, bool expected)

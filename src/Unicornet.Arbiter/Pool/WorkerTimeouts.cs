@@ -136,7 +136,7 @@ internal sealed class WorkerTimeouts : IDisposable
         int timeout = config.Options.Worker.Timeout;
         if (timeout > 0 && w.Heartbeat.SilentMilliseconds > timeout * 1000L)
         {
-            Log.WorkerTimeout(w.Pid);
+            Log.WorkerTimeout(w.Pid, w.RequestsInFlight());
             w.TimedOutAt = now;
             ReadStacks(w);
         }

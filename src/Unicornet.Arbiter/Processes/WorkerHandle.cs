@@ -26,6 +26,9 @@ internal sealed class WorkerHandle
 
     public HeartbeatFile Heartbeat { get; }
 
+    /// <summary>The requests the worker is running, as it records them (null when the file could not be made).</summary>
+    public InFlightFile? InFlight { get; init; }
+
     public Process? Process { get; set; }
 
     public int Pid => View.ProcessId;
@@ -50,4 +53,24 @@ internal sealed class WorkerHandle
     public bool Ready => Heartbeat.Phase == WorkerPhase.Ready;
 
     public double AgeSeconds => MonotonicClock.MillisecondsSince(StartedAt) / 1000.0;
+
+    /// <summary>The requests in flight now, oldest first; empty without the file.</summary>
+    public IReadOnlyList<RequestInFlight> RequestsInFlight() => InFlight?.Read() ?? [];
+
+    /// <summary>Unmaps and deletes the in-flight file (the worker is gone or never started).</summary>
+    public void DisposeInFlight()
+    {
+        if (InFlight is { } file)
+        {
+            file.Dispose();
+            try
+            {
+                File.Delete(file.Path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The run directory goes at exit anyway.
+            }
+        }
+    }
 }

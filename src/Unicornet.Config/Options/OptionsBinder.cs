@@ -129,6 +129,7 @@ internal static class OptionsBinder
             MaxRequestsJitter = c.Get<int>("max_requests_jitter"),
             Timeout = c.Get<int>("timeout"),
             GracefulTimeout = c.Get<int>("graceful_timeout"),
+            ShutdownDelay = c.Get<int>("shutdown_delay"),
             Keepalive = c.Get<int>("keepalive"),
             User = c.Get<string?>("user"),
             Group = c.Get<string?>("group"),

@@ -30,6 +30,9 @@ public sealed record WorkerProcessOptions
     /// <summary><c>graceful_timeout</c> in seconds.</summary>
     public required int GracefulTimeout { get; init; }
 
+    /// <summary><c>shutdown_delay</c> in seconds: TERM serves this long before the graceful stop (0 = at once).</summary>
+    public required int ShutdownDelay { get; init; }
+
     /// <summary><c>keepalive</c> in seconds (0 = off).</summary>
     public required int Keepalive { get; init; }
 

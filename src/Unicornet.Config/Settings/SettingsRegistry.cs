@@ -120,6 +120,8 @@ public static partial class SettingsRegistry
             flags: ["-t", "--timeout"], meta: "INT", validate: Validators.Min(0)),
         D("graceful_timeout", SecWorkers, Int, 30, "Seconds workers get to finish in-flight requests after a graceful stop or reload before they are killed.",
             flags: ["--graceful-timeout"], meta: "INT", validate: Validators.Min(0)),
+        D("shutdown_delay", SecWorkers, Int, 0, "Seconds the master keeps accepting and serving after TERM before the graceful stop begins, so a load balancer or Kubernetes can take the instance out of rotation first (readiness turns 503 at once). 0 stops at once, as gunicorn does. A second TERM, or INT/QUIT, ends the delay.",
+            flags: ["--shutdown-delay"], meta: "SECONDS", validate: Validators.Min(0)),
         D("keepalive", SecWorkers, Int, 2, "Seconds to wait for the next request on a keep-alive connection (not used by `sync`). 0 turns keep-alive off.",
             flags: ["--keep-alive"], meta: "INT", validate: Validators.Min(0)),
         D("asgi_loop", SecWorkers, Text, "auto", "gunicorn's event-loop choice for ASGI.",

@@ -26,4 +26,8 @@ public sealed record StatsData(
     long Reloads,
     long RequestsServed,
     IReadOnlyList<WorkerRequests> RequestsPerWorker,
-    int? DirtyArbiterPid);
+    int? DirtyArbiterPid)
+{
+    /// <summary><c>running</c>, or <c>stopping</c> from the moment a stop was asked for (during <c>shutdown_delay</c> too).</summary>
+    public string State { get; init; } = "running";
+}

@@ -27,6 +27,7 @@ public sealed class KestrelServing : IHttpServingLoop
     private readonly CancellationTokenSource _lastRequestServed = new();
     private RequestDelegate? _handler;
     private LoadedApp? _app;
+    private IReadOnlyList<Socket> _listeners = [];
     private int _ran;
 
     private KestrelServing(KestrelServingOptions options, IHttpServingEvents events)
@@ -76,6 +77,7 @@ public sealed class KestrelServing : IHttpServingLoop
             throw new InvalidOperationException("a KestrelServing runs once");
         }
 
+        _listeners = listeners;
         _binder.SetListeners(listeners);
         using var ticker = new PeriodicTimer(TimeSpan.FromSeconds(1));
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(graceful, immediate, _lastRequestServed.Token);
@@ -112,6 +114,7 @@ public sealed class KestrelServing : IHttpServingLoop
         }
 
         using CancellationTokenRegistration abort = immediate.Register(() => _ = host.StopAsync(new CancellationToken(canceled: true)));
+        await WaitForQueuedAsync(immediate).ConfigureAwait(false);
         await captured.StopAsync(TimeSpan.FromSeconds(Math.Max(1, _options.GracefulTimeoutSeconds) + 5)).ConfigureAwait(false);
     }
 
@@ -122,6 +125,7 @@ public sealed class KestrelServing : IHttpServingLoop
         {
             await app.StartAsync(immediate).ConfigureAwait(false);
             await WaitAsync(null, stop).ConfigureAwait(false);
+            await WaitForQueuedAsync(immediate).ConfigureAwait(false);
             using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(immediate);
             shutdown.CancelAfter(TimeSpan.FromSeconds(Math.Max(0, _options.GracefulTimeoutSeconds)));
             await app.StopAsync(shutdown.Token).ConfigureAwait(false);
@@ -129,6 +133,32 @@ public sealed class KestrelServing : IHttpServingLoop
         finally
         {
             await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Kestrel accepts as fast as connections come, but it closes the listeners as soon as it stops: when that
+    /// ends listening for good, wait (within graceful_timeout) until the kernel's accept queues are empty first,
+    /// so no queued connection is reset.
+    /// </summary>
+    private async Task WaitForQueuedAsync(CancellationToken immediate)
+    {
+        if (immediate.IsCancellationRequested || !_events.DrainsAcceptQueue)
+        {
+            return;
+        }
+
+        long deadline = Environment.TickCount64 + (Math.Max(0, _options.GracefulTimeoutSeconds) * 1000L);
+        while (AcceptQueue.AnyQueued(_listeners) && Environment.TickCount64 < deadline)
+        {
+            try
+            {
+                await Task.Delay(20, immediate).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 

@@ -26,6 +26,13 @@ public interface IHttpServingEvents
 
     /// <summary>Called regularly while the loop is alive, even when idle (heartbeat).</summary>
     void Tick();
+
+    /// <summary>
+    /// Read when a graceful stop begins: true when no other process will accept on the listeners afterwards
+    /// (the master's final stop), so the loop serves the connections the kernel already queued on them before
+    /// it lets them go; false for a retire (HUP, max_requests), where the other workers take the queue.
+    /// </summary>
+    bool DrainsAcceptQueue => true;
 }
 
 /// <summary>The facts the access log and post_request need about a finished request.</summary>

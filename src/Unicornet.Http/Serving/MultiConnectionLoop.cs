@@ -70,6 +70,11 @@ internal sealed class MultiConnectionLoop
         }
 
         await Task.WhenAll(accepts).ConfigureAwait(false);
+        if (graceful.IsCancellationRequested && !immediate.IsCancellationRequested && _events.DrainsAcceptQueue)
+        {
+            await AcceptQueuedAsync(listeners, settings, slots, immediate).ConfigureAwait(false);
+        }
+
         await DrainAsync(immediate).ConfigureAwait(false);
         await tickerStop.CancelAsync().ConfigureAwait(false);
         await ticker.ConfigureAwait(false);
@@ -106,6 +111,42 @@ internal sealed class MultiConnectionLoop
         foreach (Http1Connection connection in _connections.Keys)
         {
             connection.Abort();
+        }
+    }
+
+    /// <summary>
+    /// The stop ends listening for good: take the connections the kernel already queued (within worker_connections,
+    /// so at the cap this waits for a connection to finish) until the queues are empty or graceful_timeout has
+    /// passed. Each is owed its first request, which <see cref="DrainAsync"/> lets it finish.
+    /// </summary>
+    private async Task AcceptQueuedAsync(IReadOnlyList<Socket> listeners, ConnectionSettings settings, SemaphoreSlim slots, CancellationToken immediate)
+    {
+        AcceptQueue.MakeNonBlocking(listeners);
+        long deadline = Environment.TickCount64 + (Math.Max(0, _options.GracefulTimeoutSeconds) * 1000L);
+        while (!immediate.IsCancellationRequested)
+        {
+            long left = deadline - Environment.TickCount64;
+            try
+            {
+                if (left <= 0 || !await slots.WaitAsync(TimeSpan.FromMilliseconds(left), immediate).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (AcceptQueue.TryAccept(listeners) is not { } socket)
+            {
+                slots.Release();
+                return;
+            }
+
+            // Accepted from a non-blocking listener, the socket is non-blocking too; the connection's stream needs it blocking.
+            socket.Blocking = true;
+            Start(socket, settings, slots);
         }
     }
 
@@ -150,22 +191,28 @@ internal sealed class MultiConnectionLoop
                 socket.NoDelay = true;
             }
 
-            var connection = new Http1Connection(settings, socket);
-            _connections.TryAdd(connection, 0);
-            balancer?.Publish(Interlocked.Increment(ref _open));
-            if (settings.AppsRunOnPollThread)
-            {
-                // Every socket continuation already runs on its poll thread (the async class): a hop to the pool
-                // here would be the only one left per connection. The request of a connection whose first bytes
-                // are already there runs before the next accept, as on a gevent worker's loop.
-                _ = ServeAsync(connection, slots);
-            }
-            else
-            {
-                // Off the accept loop: a connection whose first bytes are already there would otherwise run the
-                // whole request (app included) inline before the next accept.
-                _ = Task.Run(() => ServeAsync(connection, slots), CancellationToken.None);
-            }
+            Start(socket, settings, slots);
+        }
+    }
+
+    /// <summary>Tracks and serves an accepted connection, which holds one of <paramref name="slots"/> until it ends.</summary>
+    private void Start(Socket socket, ConnectionSettings settings, SemaphoreSlim slots)
+    {
+        var connection = new Http1Connection(settings, socket);
+        _connections.TryAdd(connection, 0);
+        _options.AcceptBalancer?.Publish(Interlocked.Increment(ref _open));
+        if (settings.AppsRunOnPollThread)
+        {
+            // Every socket continuation already runs on its poll thread (the async class): a hop to the pool
+            // here would be the only one left per connection. The request of a connection whose first bytes
+            // are already there runs before the next accept, as on a gevent worker's loop.
+            _ = ServeAsync(connection, slots);
+        }
+        else
+        {
+            // Off the accept loop: a connection whose first bytes are already there would otherwise run the
+            // whole request (app included) inline before the next accept.
+            _ = Task.Run(() => ServeAsync(connection, slots), CancellationToken.None);
         }
     }
 

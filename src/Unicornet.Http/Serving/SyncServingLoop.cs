@@ -9,6 +9,8 @@ namespace Unicornet.Http.Serving;
 /// no accepting while busy so the kernel hands new connections to idle workers. The accept loop waits on the
 /// listeners with a one-second timeout and calls <see cref="IHttpServingEvents.Tick"/> between waits and after
 /// each request; while a request runs, a timer ticks once a second (never concurrently with the loop's own ticks).
+/// A graceful stop that ends listening for good serves what the kernel already queued before the loop returns
+/// (<see cref="DrainQueued"/>).
 /// </summary>
 internal sealed class SyncServingLoop : IHttpServingLoop
 {
@@ -16,6 +18,7 @@ internal sealed class SyncServingLoop : IHttpServingLoop
     private readonly RequestDelegate _app;
     private readonly IHttpServingEvents _events;
     private bool _serving;
+    private volatile bool _stop;
 
     public SyncServingLoop(HttpServingOptions options, RequestDelegate app, IHttpServingEvents events)
     {
@@ -49,10 +52,9 @@ internal sealed class SyncServingLoop : IHttpServingLoop
 
     private void Run(IReadOnlyList<Socket> listeners, CancellationToken graceful, CancellationToken immediate)
     {
-        bool stop = false;
         var settings = new ConnectionSettings(_options, _app, _events, keepAlive: false, requestGate: null)
         {
-            StopRequested = () => stop = true,
+            StopRequested = () => _stop = true,
             DetectDisconnects = false,
         };
         foreach (Socket listener in listeners)
@@ -70,8 +72,17 @@ internal sealed class SyncServingLoop : IHttpServingLoop
                 _events.Tick();
             }
         }, null, 1000, 1000);
+        Accept(listeners, settings, graceful, immediate);
+        if (!_stop && graceful.IsCancellationRequested && !immediate.IsCancellationRequested && _events.DrainsAcceptQueue)
+        {
+            DrainQueued(listeners, settings, graceful, immediate);
+        }
+    }
+
+    private void Accept(IReadOnlyList<Socket> listeners, ConnectionSettings settings, CancellationToken graceful, CancellationToken immediate)
+    {
         var ready = new List<Socket>(listeners.Count);
-        while (!stop && !graceful.IsCancellationRequested && !immediate.IsCancellationRequested)
+        while (!_stop && !graceful.IsCancellationRequested && !immediate.IsCancellationRequested)
         {
             _events.Tick();
             ready.Clear();
@@ -88,7 +99,7 @@ internal sealed class SyncServingLoop : IHttpServingLoop
             foreach (Socket listener in ready)
             {
                 // gunicorn's sync worker keeps accepting while connections are waiting, then goes back to select.
-                while (!stop && !immediate.IsCancellationRequested)
+                while (!_stop && !immediate.IsCancellationRequested)
                 {
                     Socket socket;
                     try
@@ -129,7 +140,23 @@ internal sealed class SyncServingLoop : IHttpServingLoop
         }
     }
 
-    private void Serve(Http1Connection connection, CancellationToken graceful, CancellationToken immediate)
+    /// <summary>
+    /// The stop ends listening for good: serve the connections already queued, one at a time as ever, until the
+    /// queues are empty or graceful_timeout has passed. Only then may the listeners close without resetting any.
+    /// </summary>
+    private void DrainQueued(IReadOnlyList<Socket> listeners, ConnectionSettings settings, CancellationToken graceful, CancellationToken immediate)
+    {
+        long deadline = Environment.TickCount64 + (Math.Max(0, _options.GracefulTimeoutSeconds) * 1000L);
+        while (!_stop && !immediate.IsCancellationRequested && Environment.TickCount64 < deadline && AcceptQueue.TryAccept(listeners) is { } socket)
+        {
+#pragma warning disable CA2000 // the connection's RunAsync disposes it (and so the socket) when it ends, on every path
+            Serve(new Http1Connection(settings, socket, blocking: true), graceful, immediate, deadline);
+#pragma warning restore CA2000
+            _events.Tick();
+        }
+    }
+
+    private void Serve(Http1Connection connection, CancellationToken graceful, CancellationToken immediate, long abortAt = long.MaxValue)
     {
         // Blocking I/O runs the request on this thread; these registrations reach it while it is blocked.
         using CancellationTokenRegistration onImmediate = immediate.Register(static c => ((Http1Connection)c!).Abort(), connection);
@@ -138,7 +165,7 @@ internal sealed class SyncServingLoop : IHttpServingLoop
         try
         {
             Task task = connection.RunAsync();
-            long gracefulDeadline = long.MaxValue;
+            long gracefulDeadline = abortAt;
             while (!task.Wait(100))
             {
                 long now = Environment.TickCount64;

@@ -69,6 +69,12 @@ public sealed class WorkerView : Worker
     /// <summary>Sets the count (the master copies it from the heartbeat slot).</summary>
     public void SetRequestCount(long value) => Interlocked.Exchange(ref _requests, value);
 
+    /// <summary>Where <see cref="RequestsInFlight"/> comes from (the worker's in-flight table); unset, it is empty.</summary>
+    public Func<IReadOnlyList<RequestInFlight>>? InFlightSource { get; set; }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<RequestInFlight> RequestsInFlight => InFlightSource?.Invoke() ?? [];
+
     /// <inheritdoc />
     public override void Notify() => _notify?.Invoke();
 }

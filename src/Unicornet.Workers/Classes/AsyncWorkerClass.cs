@@ -16,7 +16,7 @@ internal sealed class AsyncWorkerClass : IWorkerClass
 
     public string Name => "async";
 
-    public bool ReportsOldestRequest => false;
+    public int BusyAt(WorkerContext worker) => 0;
 
     public bool LogsAppErrors => true;
 

@@ -14,7 +14,7 @@ internal sealed class GthreadWorkerClass : IWorkerClass
 
     public string Name => "gthread";
 
-    public bool ReportsOldestRequest => false;
+    public int BusyAt(WorkerContext worker) => Math.Max(1, worker.Config.Options.Worker.Threads);
 
     public bool LogsAppErrors => true;
 

@@ -15,10 +15,11 @@ internal interface IWorkerClass
     string Name { get; }
 
     /// <summary>
-    /// True when the heartbeat reports the start of the oldest in-flight request (sync), so a request stuck past
-    /// <c>timeout</c> makes the worker look silent to the master as a blocked gunicorn sync worker does.
+    /// How many requests running at once leave the worker unable to take another (sync: 1, gthread: <c>threads</c>;
+    /// 0: no such limit). While that many run, the heartbeat reports the start of the youngest of them, so requests
+    /// stuck past <c>timeout</c> make the worker look silent to the master as a blocked gunicorn sync worker does.
     /// </summary>
-    bool ReportsOldestRequest { get; }
+    int BusyAt(WorkerContext worker);
 
     /// <summary>True when the worker logs the app's exceptions; false when the server logs them itself (Kestrel).</summary>
     bool LogsAppErrors { get; }

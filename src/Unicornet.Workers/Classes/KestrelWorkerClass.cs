@@ -18,7 +18,7 @@ internal sealed class KestrelWorkerClass : IWorkerClass
 
     public string Name => "kestrel";
 
-    public bool ReportsOldestRequest => false;
+    public int BusyAt(WorkerContext worker) => 0;
 
     public bool LogsAppErrors => false;
 

@@ -14,7 +14,7 @@ internal sealed class SyncWorkerClass : IWorkerClass
 
     public string Name => "sync";
 
-    public bool ReportsOldestRequest => true;
+    public int BusyAt(WorkerContext worker) => 1;
 
     public bool LogsAppErrors => true;
 
