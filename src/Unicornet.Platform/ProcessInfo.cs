@@ -42,6 +42,23 @@ public static class ProcessInfo
         }
     }
 
+    /// <summary>User plus system CPU seconds <paramref name="pid"/> used, from /proc; null when it cannot be read.</summary>
+    public static double? CpuSeconds(int pid)
+    {
+        try
+        {
+            // The command name in parentheses may hold spaces: the fields counted here follow its closing one.
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            string[] f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            long ticks = long.Parse(f[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(f[12], System.Globalization.CultureInfo.InvariantCulture);
+            return ticks / 100.0; // USER_HZ, which /proc always uses
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
     private const int PR_SET_NAME = 15;
     private const int PR_SET_PTRACER = 0x59616d61;
 

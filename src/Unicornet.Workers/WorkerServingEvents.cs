@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Unicornet.Config.Hooks;
 using Unicornet.Http.Serving;
 using Unicornet.Supervision.Hooks;
+using Unicornet.Supervision.Metrics;
 using Unicornet.Workers.Supervision;
 
 namespace Unicornet.Workers;
@@ -44,6 +45,9 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
 
     public InFlightRequests InFlight { get; } = new();
 
+    /// <summary>The worker's metrics file when <c>metrics_bind</c> is set: every request is recorded into it.</summary>
+    public WorkerMetricsFile? Metrics { get; init; }
+
     public bool RequestStarting(HttpContext context)
     {
         if (_trackInFlight)
@@ -51,6 +55,7 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
             InFlight.Start(context);
         }
 
+        Metrics?.RequestStarted();
         long count = _worker.View.CountRequest();
         _worker.Heartbeat.Requests = count;
         if (_worker.Hooks.Has(HookNames.PreRequest))
@@ -62,6 +67,7 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
         {
             if (Interlocked.Exchange(ref _limitReached, 1) == 0)
             {
+                Metrics?.ExitReason = WorkerExitReason.MaxRequests;
                 _worker.Log.Autorestarting();
                 _worker.RequestGracefulStop();
             }
@@ -72,13 +78,23 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
         return true;
     }
 
-    public bool UsesRequestSummary => RequestLog is not null || _statsd is not null || _worker.Hooks.Has(HookNames.PostRequest);
+    public bool UsesRequestSummary => RequestLog is not null || _statsd is not null || Metrics is not null || _worker.Hooks.Has(HookNames.PostRequest);
 
     public void RequestCompleted(HttpContext context, RequestSummary summary)
     {
         if (_trackInFlight)
         {
             InFlight.End(context);
+        }
+
+        if (Metrics is { } metrics)
+        {
+            if (summary.Started)
+            {
+                metrics.RequestEnded();
+            }
+
+            metrics.RecordRequest(HttpMethodKinds.Parse(context.Request.Method), summary.Status, summary.Duration.Ticks * 100);
         }
 
         if (_logAppErrors && summary.Error is { } error)

@@ -30,6 +30,7 @@ internal sealed class Shutdown
     /// <summary>Stops the workers (TERM when <paramref name="graceful"/>, QUIT otherwise), then exits with <paramref name="exitCode"/>.</summary>
     public int Stop(bool graceful, int exitCode = 0)
     {
+        _ctx.StopState.MarkStopping();
         _control.Stop();
         _ctx.Stopping = true;
         Task? dirtyStop = _ctx.Dirty?.StopAsync(graceful);
@@ -79,6 +80,7 @@ internal sealed class Shutdown
             ListenerBinder.Close(l, unlink: !_upgrader.HasPeer);
         }
 
+        _ctx.MetricsEndpoint?.Dispose();
         _ctx.Generations.DeleteRunDirectory();
         _timeouts.Dispose();
         _signals.Dispose();
