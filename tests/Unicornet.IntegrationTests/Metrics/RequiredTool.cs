@@ -1,9 +1,12 @@
 namespace Unicornet.IntegrationTests.Metrics;
 
-/// <summary>A binary a test needs from a Debian package: skipped without it on a dev machine, failed without it under CI.</summary>
+/// <summary>
+/// A binary a test needs from a Debian package. Under CI (CI=true) a missing one fails the test; on a dev machine
+/// the test ends early with the reason on stderr (xunit 2 has no dynamic skip).
+/// </summary>
 internal static class RequiredTool
 {
-    public static string Find(string name, string package)
+    public static string? Find(string name, string package)
     {
         foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -20,7 +23,7 @@ internal static class RequiredTool
             throw new InvalidOperationException(reason + ", and CI must run this test");
         }
 
-        Assert.Skip(reason);
-        return "";
+        Console.Error.WriteLine("not run: " + reason);
+        return null;
     }
 }
