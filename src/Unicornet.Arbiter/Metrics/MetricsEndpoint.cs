@@ -44,21 +44,25 @@ internal sealed class MetricsEndpoint : IDisposable
             return null;
         }
 
-        Listener listener;
+        Listener? listener = null;
         try
         {
             listener = ListenerBinder.Bind(BindAddress.Parse(bind), config);
+            var endpoint = new MetricsEndpoint(ctx, registry, listener);
+            listener = null; // the endpoint owns it now
+            new Thread(endpoint.AcceptLoop) { IsBackground = true, Name = "unicornet-metrics" }.Start();
+            ctx.Log.MetricsListening(endpoint.Address);
+            return endpoint;
         }
         catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException or SettingValueException)
         {
             ctx.Log.MetricsUnavailable(bind, e.Message);
             return null;
         }
-
-        var endpoint = new MetricsEndpoint(ctx, registry, listener);
-        new Thread(endpoint.AcceptLoop) { IsBackground = true, Name = "unicornet-metrics" }.Start();
-        ctx.Log.MetricsListening(endpoint.Address);
-        return endpoint;
+        finally
+        {
+            listener?.Dispose();
+        }
     }
 
     public void Dispose()
