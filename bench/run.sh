@@ -35,6 +35,10 @@ COMMON="-b 127.0.0.1:{PORT} --log-level warning --no-control-socket"
 export EXTRA="${EXTRA:-unicornet-async-w2 unicornet-sync-w2 unicornet-gthread-w2t4}"
 export CMD_unicornet_async_w2="$U -k async -w 2 $COMMON $HELLO"
 export CMD_unicornet_sync_w2="$U -k sync -w 2 $COMMON $HELLO"
+# metrics_bind on (issue 14: keep-alive req/s within 3 % of unicornet-async-w2, master idle PSS +3 MB at most).
+# Run the pair interleaved, on a quiet machine:
+#   REPS=5 ONLY="ka idle" EXTRA="unicornet-async-w2 unicornet-async-w2-metrics" ANCHORS="kestrel-raw" bench/run.sh /tmp/bm
+export CMD_unicornet_async_w2_metrics="$U -k async -w 2 --metrics-bind unix:/tmp/unicornet-bench-metrics-{PORT}.sock $COMMON $HELLO"
 export CMD_unicornet_gthread_w2t4="$U -k gthread -w 2 --threads 4 $COMMON $HELLO"
 export CMD_unicornet_kestrel_w2="$U -k kestrel -w 2 $COMMON $HELLO"
 # gthread with its default of 1 thread per worker, as issue 15's "gthread w2" figure.

@@ -151,4 +151,11 @@ internal static class ArbiterLog
     }
 
     public static void ControlSocketUnavailable(this ILog log, string error) => log.Warning("Control socket not available: {Error}", error);
+
+    // The metrics listener (metrics_bind).
+    public static void MetricsListening(this ILog log, string address) => log.Info("Metrics at: {Address} (/metrics, /healthz, /readyz)", address);
+
+    public static void MetricsUnavailable(this ILog log, string address, string error) => log.Warning("Metrics not available at {Address}: {Error}", address, error);
+
+    public static void MetricsScrapeFailed(this ILog log, string error) => log.Warning("A metrics request failed: {Error}", error);
 }

@@ -108,6 +108,7 @@ internal sealed class Master
             }
 
             _ctx.Generations.CreateRunDirectory(config.Options.Arbiter.WorkerTmpDir ?? Path.GetTempPath(), _ctx.Pid);
+            StartMetrics();
             Log.UsingWorker(config.Options.Worker.WorkerClassName);
             StartDirty();
             if (config.Options.Arbiter.PreloadApp && !_pool.PreloadCheck())
@@ -183,6 +184,16 @@ internal sealed class Master
             }
 
             return true;
+        }
+
+        private void StartMetrics()
+        {
+            if (_ctx.Config.Options.Metrics.Bind is not null)
+            {
+                // Before the first worker, so /readyz answers 503 while they boot.
+                _ctx.Metrics = new MetricsRegistry { Reloads = () => _reloader.Count };
+                _ctx.MetricsEndpoint = MetricsEndpoint.Start(_ctx, _ctx.Metrics, _ctx.Config);
+            }
         }
 
         private void StartDirty()

@@ -43,6 +43,9 @@ public interface IControlHandler
     /// </summary>
     Task<DirtyData> ShowDirtyAsync(CancellationToken cancellationToken);
 
+    /// <summary><c>show metrics</c>: the figures <c>/metrics</c> serves; <see cref="MetricsData.Off"/> when metrics are off.</summary>
+    Task<MetricsData> ShowMetricsAsync(CancellationToken cancellationToken) => Task.FromResult(MetricsData.Off);
+
     /// <summary><c>worker add [N]</c>: raise the worker target by <paramref name="count"/> (≥ 1) and wake the main loop.</summary>
     Task<WorkersAdded> AddWorkersAsync(int count, CancellationToken cancellationToken);
 

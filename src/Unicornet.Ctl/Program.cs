@@ -24,7 +24,7 @@ internal static class Program
                 --once prints one frame and exits.
 
                 Commands (send 'help' for descriptions):
-                  show workers|stats|config|listeners|dirty|all
+                  show workers|stats|config|listeners|dirty|metrics|all
                   worker add [N] | worker remove [N] | worker kill PID
                   dirty add [N] | dirty remove [N]
                   reload | reopen | shutdown [graceful|quick] | help

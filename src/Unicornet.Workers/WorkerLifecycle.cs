@@ -5,6 +5,7 @@ using Unicornet.Platform;
 using Unicornet.Supervision;
 using Unicornet.Workers.Boot;
 using Unicornet.Workers.Classes;
+using Unicornet.Workers.Metrics;
 
 namespace Unicornet.Workers;
 
@@ -18,6 +19,7 @@ internal sealed class WorkerLifecycle
     private readonly WorkerContext _worker;
     private readonly IWorkerClass _class;
     private readonly IReadOnlyList<Socket> _listeners;
+    private WorkerMetrics? _metrics;
 
     public WorkerLifecycle(WorkerContext worker, IWorkerClass workerClass, IReadOnlyList<Socket> listeners)
     {
@@ -96,7 +98,11 @@ internal sealed class WorkerLifecycle
         int jitter = _worker.Config.Options.Worker.MaxRequestsJitter;
         long limit = maxRequests > 0 ? maxRequests + (jitter > 0 ? Random.Shared.Next(0, jitter + 1) : 0) : 0;
         _worker.RequestLog = RequestLog.Create(_worker.Config, _worker.Log);
-        var events = new WorkerServingEvents(_worker, limit, _worker.RequestLog, _worker.Log.Options.Statsd, logAppErrors: _class.LogsAppErrors);
+        _metrics = WorkerMetrics.Start(_worker.Config, _worker.Heartbeat.Path);
+        var events = new WorkerServingEvents(_worker, limit, _worker.RequestLog, _worker.Log.Options.Statsd, logAppErrors: _class.LogsAppErrors)
+        {
+            Metrics = _metrics?.File,
+        };
         _worker.View.InFlightSource = events.InFlight.Snapshot;
         if (_class.BusyAt(_worker) is int busyAt and > 0)
         {
@@ -151,6 +157,7 @@ internal sealed class WorkerLifecycle
 
         _worker.Heartbeat.Phase = WorkerPhase.Stopping;
         _worker.Hooks.Invoke(HookNames.WorkerExit, _worker.Server, _worker.View);
+        _metrics?.Publish();
         if (app.Dispose is not null)
         {
             try

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Unicornet.Config.Hooks;
 using Unicornet.Http.Serving;
 using Unicornet.Supervision.Hooks;
+using Unicornet.Supervision.Metrics;
 using Unicornet.Workers.Supervision;
 
 namespace Unicornet.Workers;
@@ -41,10 +42,14 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
     /// <summary>The requests running now; every class records them (one slot each, no allocation).</summary>
     public InFlightRequests InFlight { get; }
 
+    /// <summary>The worker's metrics file when <c>metrics_bind</c> is set: every request is recorded into it.</summary>
+    public WorkerMetricsFile? Metrics { get; init; }
+
     public bool RequestStarting(HttpContext context)
     {
         InFlight.Start(context);
 
+        Metrics?.RequestStarted();
         long count = _worker.View.CountRequest();
         _worker.Heartbeat.Requests = count;
         if (_worker.Hooks.Has(HookNames.PreRequest))
@@ -56,6 +61,7 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
         {
             if (Interlocked.Exchange(ref _limitReached, 1) == 0)
             {
+                Metrics?.ExitReason = WorkerExitReason.MaxRequests;
                 _worker.Log.Autorestarting();
                 _worker.RequestGracefulStop();
             }
@@ -66,11 +72,21 @@ internal sealed class WorkerServingEvents : IHttpServingEvents
         return true;
     }
 
-    public bool UsesRequestSummary => RequestLog is not null || _statsd is not null || _worker.Hooks.Has(HookNames.PostRequest);
+    public bool UsesRequestSummary => RequestLog is not null || _statsd is not null || Metrics is not null || _worker.Hooks.Has(HookNames.PostRequest);
 
     public void RequestCompleted(HttpContext context, RequestSummary summary)
     {
         InFlight.End(context);
+
+        if (Metrics is { } metrics)
+        {
+            if (summary.Started)
+            {
+                metrics.RequestEnded();
+            }
+
+            metrics.RecordRequest(HttpMethodKinds.Parse(context.Request.Method), summary.Status, summary.Duration.Ticks * 100);
+        }
 
         if (_logAppErrors && summary.Error is { } error)
         {

@@ -113,7 +113,7 @@ public sealed class DispatchTests
         await using ControlClient client = await server.ConnectAsync();
         HelpData help = (await client.SendAsync("help")).DataAs(s_json.HelpData);
         help.Commands.Keys.ShouldBe(
-            ["show workers", "show stats", "show config", "show listeners", "show dirty", "show all", "worker add [N]", "worker remove [N]",
+            ["show workers", "show stats", "show config", "show listeners", "show dirty", "show metrics", "show all", "worker add [N]", "worker remove [N]",
              "worker kill PID", "dirty add [N]", "dirty remove [N]", "reload", "reopen", "shutdown [graceful|quick]", "help"],
             ignoreOrder: false);
         server.Handler.Calls.ShouldBeEmpty();

@@ -856,6 +856,22 @@ public sealed partial class ConfigScriptGlobals
         set => SetValue("access_log_json", value);
     }
 
+    /// <summary>Serve <c>/metrics</c> (Prometheus text or OpenMetrics), <c>/healthz</c> and <c>/readyz</c> from the master on this address (<c>HOST:PORT</c>, <c>[v6]:PORT</c>, <c>unix:PATH</c> or <c>fd://FD</c>), apart from the app's port. Off when unset.</summary>
+    /// <remarks>Default: <c>None</c>.</remarks>
+    public string? metrics_bind
+    {
+        get => GetValue<string?>("metrics_bind");
+        set => SetValue("metrics_bind", value);
+    }
+
+    /// <summary>System.Diagnostics.Metrics meters whose instruments the workers ship to <c>/metrics</c>, summed across workers; globs (<c>MyApp.*</c>), repeatable. Needs metrics_bind.</summary>
+    /// <remarks>Default: <c>[]</c>.</remarks>
+    public StringList metrics_meters
+    {
+        get => GetValue<StringList>("metrics_meters");
+        set => SetValue("metrics_meters", value);
+    }
+
     /// <summary>Where compiled config scripts are cached. Default: $XDG_CACHE_HOME/unicornet, else ~/.cache/unicornet.</summary>
     /// <remarks>Default: <c>~/.cache/unicornet</c>.</remarks>
     public string? config_cache_dir

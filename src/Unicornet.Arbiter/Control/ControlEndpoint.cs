@@ -105,6 +105,10 @@ internal sealed class ControlEndpoint : IControlHandler
             ? DirtyStatusReader.FromStatus(status)
             : _ctx.Dirty is null ? DirtyData.Disabled : new DirtyData(true, _ctx.Dirty.Pid, 0, [], []);
 
+    // Rendered on this thread as a scrape is: the registry is built for reads off the main loop.
+    public Task<MetricsData> ShowMetricsAsync(CancellationToken ct) =>
+        Task.FromResult(_ctx.MetricsEndpoint is { } endpoint ? new MetricsData(true, endpoint.Render(openMetrics: false)) : MetricsData.Off);
+
     public Task<WorkersAdded> AddWorkersAsync(int count, CancellationToken ct) => OnLoop(
         () =>
         {

@@ -126,7 +126,8 @@ internal static class ListenerBinder
         throw new ListenerException($"Can't connect to {address}: {last?.Message}");
     }
 
-    private static Listener Bind(BindAddress address, UnicornetConfig config)
+    /// <summary>Binds one address as a listener (also the metrics listener, which workers never inherit).</summary>
+    internal static Listener Bind(BindAddress address, UnicornetConfig config)
     {
         int backlog = config.Options.Listeners.Backlog;
         switch (address.Kind)

@@ -48,6 +48,12 @@ internal sealed class MasterContext
     /// <summary>Set from the moment TERM (or INT/QUIT) arrives, before any shutdown_delay; read by readiness.</summary>
     public StopState StopState { get; } = new();
 
+    /// <summary>The workers' metrics when <c>metrics_bind</c> is set, null otherwise.</summary>
+    public MetricsRegistry? Metrics { get; set; }
+
+    /// <summary>The <c>metrics_bind</c> listener, null when off or not bound.</summary>
+    public MetricsEndpoint? MetricsEndpoint { get; set; }
+
     /// <summary>The listener fds as the workers and a new master receive them.</summary>
     public string FdList() => string.Join(',', Listeners.Select(l => l.Fd.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 

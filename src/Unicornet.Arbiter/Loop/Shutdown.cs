@@ -143,6 +143,7 @@ internal sealed class Shutdown
             ListenerBinder.Close(l, unlink: !_upgrader.HasPeer);
         }
 
+        _ctx.MetricsEndpoint?.Dispose();
         _ctx.Generations.DeleteRunDirectory();
         _timeouts.Dispose();
         _signals.Dispose();

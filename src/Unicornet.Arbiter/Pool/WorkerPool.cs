@@ -168,6 +168,7 @@ internal sealed class WorkerPool
         w.Exited = true;
         _workers.Remove(w);
         int code = SafeExitCode(w.Process);
+        _ctx.Metrics?.Detach(w, RestartReasonOf(w));
         RetiredRequests += w.Heartbeat.Requests;
         w.Heartbeat.Dispose();
         TryDelete(w.Heartbeat.Path);
@@ -260,6 +261,18 @@ internal sealed class WorkerPool
         }
 
         var worker = new WorkerHandle(age, generation, view, heartbeat) { InFlight = CreateInFlightFile(heartbeat.Path) };
+        try
+        {
+            _ctx.Metrics?.Attach(worker);
+        }
+        catch (IOException e)
+        {
+            Log.HeartbeatFileFailed(generations.RunDir, e.Message);
+            worker.InFlight?.Dispose();
+            heartbeat.Dispose();
+            return null;
+        }
+
         bool spawned = false;
         try
         {
@@ -277,6 +290,7 @@ internal sealed class WorkerPool
             // No process, no reader of the slot: unmap it on every failed path, a throwing hook included.
             if (!spawned)
             {
+                _ctx.Metrics?.Detach(worker, null);
                 heartbeat.Dispose();
                 worker.DisposeInFlight();
             }
@@ -302,6 +316,32 @@ internal sealed class WorkerPool
             Log.HeartbeatFileFailed(Path.GetDirectoryName(heartbeatPath) ?? "", e.Message);
             return null;
         }
+    }
+
+    /// <summary>Why a reaped worker counts as a restart, or null when it was not replaced (scaled down, stopped, killed on request).</summary>
+    private RestartReason? RestartReasonOf(WorkerHandle w)
+    {
+        if (_ctx.Stopping)
+        {
+            return null;
+        }
+
+        if (_ctx.Metrics?.ExitReasonOf(w) == Supervision.Metrics.WorkerExitReason.MaxRequests)
+        {
+            return RestartReason.MaxRequests;
+        }
+
+        if (w.ReplacedFor is { } reason)
+        {
+            return reason;
+        }
+
+        if (w.SignalledAt == 0)
+        {
+            return RestartReason.Crash;
+        }
+
+        return w.Generation != _ctx.Generations.Number ? RestartReason.Reload : null;
     }
 
     private void LogExit(WorkerHandle w, int code, bool expected)

@@ -52,6 +52,7 @@ internal sealed class WorkerTimeouts : IDisposable
         }
 
         w.AbortedAt = Environment.TickCount64;
+        w.ReplacedFor = RestartReason.Timeout;
         w.View.IsAborted = true;
         _pool.SendOrReportGone(w, Signals.SIGABRT);
     }
@@ -72,6 +73,7 @@ internal sealed class WorkerTimeouts : IDisposable
             if (ProcessInfo.ResidentBytes(w.Pid) is long rss && rss > maxMiB * 1024L * 1024L)
             {
                 Log.WorkerMemoryExceeded(w.Pid, rss / (1024 * 1024), maxMiB);
+                w.ReplacedFor = RestartReason.Memory;
                 _pool.Retire(w, Signals.SIGTERM);
             }
         }
@@ -125,6 +127,7 @@ internal sealed class WorkerTimeouts : IDisposable
             if (bootTimeout > 0 && now - w.StartedAt > bootTimeout * 1000L)
             {
                 Log.BootTimeout(w.Pid, bootTimeout);
+                w.ReplacedFor = RestartReason.Timeout;
                 _pool.Kill(w, "boot timeout");
             }
 

@@ -47,6 +47,9 @@ internal sealed class WorkerHandle
 
     public bool Exited { get; set; }
 
+    /// <summary>Why the master is replacing the worker (memory, a timeout), for the restart metrics; null if it is not.</summary>
+    public RestartReason? ReplacedFor { get; set; }
+
     /// <summary>Counts toward the target: not stopping, not timed out, not gone.</summary>
     public bool Serving => SignalledAt == 0 && TimedOutAt == 0 && AbortedAt == 0 && !Exited;
 

@@ -97,6 +97,8 @@ internal static class OptionsBinder
             StatsdPrefix = c.Get<string?>("statsd_prefix"),
             DogstatsdTags = c.Get<string?>("dogstatsd_tags"),
             EnableBacklogMetric = c.Get<bool>("enable_backlog_metric"),
+            Bind = NonEmpty(c.Get<string?>("metrics_bind")),
+            Meters = c.Get<StringList>("metrics_meters"),
         },
         Dirty = new DirtyOptions
         {

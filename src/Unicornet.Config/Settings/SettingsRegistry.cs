@@ -330,6 +330,10 @@ public static partial class SettingsRegistry
             flags: ["--log-json"], cli: CliKind.SetTrue),
         D("access_log_json", SecUnicornet, Bool, false, "Write the access log as JSON lines with typed fields instead of access_log_format.",
             flags: ["--access-log-json"], cli: CliKind.SetTrue),
+        D("metrics_bind", SecUnicornet, Text, null, "Serve `/metrics` (Prometheus text or OpenMetrics), `/healthz` and `/readyz` from the master on this address (`HOST:PORT`, `[v6]:PORT`, `unix:PATH` or `fd://FD`), apart from the app's port. Off when unset.",
+            flags: ["--metrics-bind"], meta: "ADDRESS", validate: Validators.OptionalBind),
+        D("metrics_meters", SecUnicornet, Strings, new StringList(), "System.Diagnostics.Metrics meters whose instruments the workers ship to `/metrics`, summed across workers; globs (`MyApp.*`), repeatable. Needs metrics_bind.",
+            flags: ["--metrics-meter"], cli: CliKind.Append, meta: "GLOB"),
         D("config_cache_dir", SecUnicornet, Text, null, "Where compiled config scripts are cached. Default: $XDG_CACHE_HOME/unicornet, else ~/.cache/unicornet.",
             flags: ["--config-cache-dir"], meta: "DIR", defaultText: "~/.cache/unicornet"),
     ];

@@ -37,6 +37,16 @@ internal static class Validators
         return list;
     }
 
+    public static object? OptionalBind(object? v)
+    {
+        if (v is string { Length: > 0 } s)
+        {
+            BindAddress.Parse(s);
+        }
+
+        return v;
+    }
+
     public static object? IpList(object? v)
     {
         var list = (StringList)v!;

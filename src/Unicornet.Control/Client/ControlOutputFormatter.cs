@@ -13,6 +13,12 @@ public static class ControlOutputFormatter
     /// <summary>The text form of <paramref name="data"/>, without a trailing newline.</summary>
     public static string Format(JsonElement data)
     {
+        // show metrics: the exposition is already the text people read.
+        if (data.ValueKind == JsonValueKind.Object && data.TryGetProperty("exposition", out JsonElement exposition) && exposition.ValueKind == JsonValueKind.String)
+        {
+            return exposition.GetString()!.TrimEnd('\n');
+        }
+
         StringBuilder output = new();
         Append(output, data, 0);
         return output.ToString().TrimEnd('\n');

@@ -13,6 +13,7 @@ namespace Unicornet.Control.Protocol;
 [JsonSerializable(typeof(ConfigData))]
 [JsonSerializable(typeof(ListenersData))]
 [JsonSerializable(typeof(DirtyData))]
+[JsonSerializable(typeof(MetricsData))]
 [JsonSerializable(typeof(AllData))]
 [JsonSerializable(typeof(WorkersAdded))]
 [JsonSerializable(typeof(WorkersRemoved))]

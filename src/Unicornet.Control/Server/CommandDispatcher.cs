@@ -20,6 +20,7 @@ internal sealed class CommandDispatcher
         ["show config"] = "every setting with its value and origin",
         ["show listeners"] = "listening sockets: address, fd, type",
         ["show dirty"] = "dirty arbiter, dirty workers and apps (live)",
+        ["show metrics"] = "what metrics_bind's /metrics serves (Prometheus text)",
         ["show all"] = "overview of the master, workers and dirty pool",
         ["worker add [N]"] = "raise the worker target by N (default 1)",
         ["worker remove [N]"] = "lower the worker target by N (default 1, never below 1)",
@@ -143,9 +144,10 @@ internal sealed class CommandDispatcher
         "config" => Ok(await Call(_handler.ShowConfigAsync(cancellationToken), cancellationToken), s_json.ConfigData),
         "listeners" => Ok(await Call(_handler.ShowListenersAsync(cancellationToken), cancellationToken), s_json.ListenersData),
         "dirty" => Ok(await Call(_handler.ShowDirtyAsync(cancellationToken), cancellationToken), s_json.DirtyData),
+        "metrics" => Ok(await Call(_handler.ShowMetricsAsync(cancellationToken), cancellationToken), s_json.MetricsData),
         "all" => Ok(await ShowAllAsync(cancellationToken), s_json.AllData),
-        null => throw new ControlArgumentException("'show' needs one of: workers, stats, config, listeners, dirty, all"),
-        _ => throw new ControlArgumentException($"cannot show '{words[1]}'; choose workers, stats, config, listeners, dirty or all"),
+        null => throw new ControlArgumentException("'show' needs one of: workers, stats, config, listeners, dirty, metrics, all"),
+        _ => throw new ControlArgumentException($"cannot show '{words[1]}'; choose workers, stats, config, listeners, dirty, metrics or all"),
     };
 
     private async Task<Action<Utf8JsonWriter>> WorkerAsync(string? noun, List<string> words, CancellationToken cancellationToken)

@@ -24,7 +24,7 @@ internal sealed class ArbiterStatus
     {
         (WorkerHandle[] workers, int target) = _pool.Snapshot();
         var f = new FrameBuilder(MessageType.Response, requestId, 1024);
-        f.WriteMapHeader(6);
+        f.WriteMapHeader(7);
         f.WriteString("pid");
         f.WriteInt64(ProcessInfo.Pid);
         f.WriteString("socket");
@@ -33,6 +33,8 @@ internal sealed class ArbiterStatus
         f.WriteInt64(target);
         f.WriteString("stash_tables");
         f.WriteInt64(_stash.TableCount);
+        f.WriteString("stash_keys");
+        f.WriteInt64(_stash.KeyCount);
         f.WriteString("workers");
         f.WriteListHeader(workers.Length);
         foreach (WorkerHandle w in workers)

@@ -22,6 +22,18 @@ internal sealed class StashStore
         }
     }
 
+    /// <summary>Keys over every table (the metrics' stash size).</summary>
+    public int KeyCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _tables.Values.Sum(t => t.Count);
+            }
+        }
+    }
+
     /// <summary>Runs one STASH frame and builds the answer (RESPONSE or ERROR).</summary>
     public FrameBuilder Handle(ulong requestId, byte[] payload)
     {

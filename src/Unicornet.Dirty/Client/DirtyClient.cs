@@ -208,6 +208,32 @@ public sealed class DirtyClient : IDirtyClient
 
     private async Task<T?> ExecuteCoreAsync<T>(string app, string action, object?[]? args, IReadOnlyDictionary<string, object?>? named, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        if (!DirtyCallMeter.Enabled)
+        {
+            return await ExecuteUnmeteredAsync<T>(app, action, args, named, timeout, cancellationToken).ConfigureAwait(false);
+        }
+
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        string outcome = "error";
+        try
+        {
+            T? result = await ExecuteUnmeteredAsync<T>(app, action, args, named, timeout, cancellationToken).ConfigureAwait(false);
+            outcome = "ok";
+            return result;
+        }
+        catch (DirtyTimeoutException)
+        {
+            outcome = "timeout";
+            throw;
+        }
+        finally
+        {
+            DirtyCallMeter.Record(app, action, outcome, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private async Task<T?> ExecuteUnmeteredAsync<T>(string app, string action, object?[]? args, IReadOnlyDictionary<string, object?>? named, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         FrameBuilder frame = RequestFrame.Build(NextId(), app, action, args, named);
         (FrameConnection connection, WorkerEndpoint? endpoint) target = await TargetAsync(app, frame, timeout, cancellationToken).ConfigureAwait(false);
         Frame reply = await CallOnAsync(target.connection, target.endpoint, frame, timeout, cancellationToken).ConfigureAwait(false);

@@ -398,7 +398,7 @@ internal sealed class Http1Connection : IDisposable
 
         try
         {
-            _settings.Events.RequestCompleted(CreateErrorContext(ex.Status), new RequestSummary(ex.Status, reason.Length, Stopwatch.GetElapsedTime(RequestStart), "-", ex));
+            _settings.Events.RequestCompleted(CreateErrorContext(ex.Status), new RequestSummary(ex.Status, reason.Length, Stopwatch.GetElapsedTime(RequestStart), "-", ex) { Started = false });
         }
         catch (Exception)
         {

@@ -41,4 +41,11 @@ public interface IHttpServingEvents
 /// <param name="Duration">Time from the first byte of the request to the end of the response.</param>
 /// <param name="RequestLine">The raw request line (<c>GET /x?y HTTP/1.1</c>).</param>
 /// <param name="Error">The app's exception, if it threw.</param>
-public sealed record RequestSummary(int Status, long BodyBytes, TimeSpan Duration, string RequestLine, Exception? Error);
+public sealed record RequestSummary(int Status, long BodyBytes, TimeSpan Duration, string RequestLine, Exception? Error)
+{
+    /// <summary>
+    /// False when the request never reached <see cref="IHttpServingEvents.RequestStarting"/> (a malformed request
+    /// answered by the connection itself), so a count of requests in the app is not decremented for it.
+    /// </summary>
+    public bool Started { get; init; } = true;
+}

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
@@ -7,11 +8,16 @@ using Microsoft.AspNetCore.Http;
 /// A tiny app for the process-model tests: <c>/</c> and <c>/pid</c> say which worker answered,
 /// <c>/slow?ms=N</c> takes its time (and says on stdout when it starts), <c>/hang</c> never returns (inside a method with a name the
 /// timeout test looks for in the stack traces), <c>/env?name=X</c> echoes an environment variable,
-/// <c>/boom</c> throws (the worker logs it to the error log and answers 500); <c>/echo...</c>, <c>/status</c> and
-/// <c>/etag</c> are in <see cref="Echo"/>.
+/// <c>/boom</c> throws (the worker logs it to the error log and answers 500); <c>/order</c> adds 1 to the
+/// <c>testapp.orders</c> counter of the <c>TestApp.Shop</c> meter (which also has a <c>testapp.pid</c> observable
+/// gauge); <c>/echo...</c>, <c>/status</c> and <c>/etag</c> are in <see cref="Echo"/>.
 /// </summary>
 public static class App
 {
+    private static readonly Meter s_meter = new("TestApp.Shop");
+    private static readonly Counter<long> s_orders = s_meter.CreateCounter<long>("testapp.orders", "{order}", "Orders placed.");
+    private static readonly ObservableGauge<int> s_pid = s_meter.CreateObservableGauge("testapp.pid", () => Environment.ProcessId, null, "The worker's pid.");
+
     /// <summary>The request handler.</summary>
     public static Task Invoke(HttpContext context)
     {
@@ -37,6 +43,10 @@ public static class App
                 return Text(context, Environment.GetEnvironmentVariable(context.Request.Query["name"].ToString()) ?? "");
             case "/boom":
                 throw new InvalidOperationException("boom from the test app");
+            case "/order":
+                GC.KeepAlive(s_pid);
+                s_orders.Add(1, new KeyValuePair<string, object?>("shop", "main"));
+                return Text(context, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
             case "/pid":
                 return Text(context, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
             default:

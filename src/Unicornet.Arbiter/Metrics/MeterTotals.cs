@@ -1,0 +1,121 @@
+using System.Globalization;
+using Unicornet.Supervision.Metrics;
+
+namespace Unicornet.Arbitration;
+
+/// <summary>
+/// The app's instruments merged over workers under their Prometheus names: counters, up-down counters and
+/// histograms summed per tag set; gauges kept per worker with a <c>pid</c> label.
+/// </summary>
+internal sealed class MeterTotals
+{
+    private readonly SortedDictionary<string, Family> _families = new(StringComparer.Ordinal);
+
+    public IEnumerable<Family> Families => _families.Values;
+
+    /// <summary>Adds one worker's instrument; <paramref name="pid"/> labels gauges; <paramref name="monotonicOnly"/> skips what must not outlive its worker.</summary>
+    public void Add(MeterInstrument instrument, int pid, bool monotonicOnly = false)
+    {
+        if (monotonicOnly && instrument.Kind is not (MeterInstrumentKind.Counter or MeterInstrumentKind.Histogram))
+        {
+            return;
+        }
+
+        string name = OtelPrometheusNames.MetricName(instrument.Name, instrument.Unit, instrument.Kind);
+        if (!_families.TryGetValue(name, out Family? family))
+        {
+            family = new Family(name, instrument.Kind, instrument.Description.Length > 0 ? instrument.Description : instrument.Name, instrument.Bounds);
+            _families[name] = family;
+        }
+        else if (family.Kind != instrument.Kind || !family.Bounds.AsSpan().SequenceEqual(instrument.Bounds))
+        {
+            return; // two instruments claim one name with different shapes: keep the first
+        }
+
+        foreach (MeterSeries s in instrument.Series)
+        {
+            IEnumerable<KeyValuePair<string, string>> labels = s.Tags.Select(t => new KeyValuePair<string, string>(OtelPrometheusNames.LabelName(t.Key), t.Value));
+            if (instrument.Kind == MeterInstrumentKind.Gauge)
+            {
+                labels = labels.Where(l => l.Key != "pid").Append(new("pid", pid.ToString(CultureInfo.InvariantCulture)));
+            }
+
+            family.Add(labels.OrderBy(l => l.Key, StringComparer.Ordinal).ToArray(), s.Value, s.Counts);
+        }
+    }
+
+    public void AddAll(MeterTotals other)
+    {
+        foreach (Family f in other._families.Values)
+        {
+            if (!_families.TryGetValue(f.Name, out Family? mine))
+            {
+                mine = new Family(f.Name, f.Kind, f.Help, f.Bounds);
+                _families[f.Name] = mine;
+            }
+            else if (mine.Kind != f.Kind || !mine.Bounds.AsSpan().SequenceEqual(f.Bounds))
+            {
+                continue;
+            }
+
+            foreach (Series s in f.Series)
+            {
+                mine.Add(s.Labels, s.Value, s.Counts);
+            }
+        }
+    }
+
+    internal sealed class Family
+    {
+        private readonly SortedDictionary<string, Series> _series = new(StringComparer.Ordinal);
+
+        public Family(string name, MeterInstrumentKind kind, string help, double[] bounds)
+        {
+            Name = name;
+            Kind = kind;
+            Help = help;
+            Bounds = bounds;
+        }
+
+        public string Name { get; }
+
+        public MeterInstrumentKind Kind { get; }
+
+        public string Help { get; }
+
+        public double[] Bounds { get; }
+
+        public IEnumerable<Series> Series => _series.Values;
+
+        public void Add(KeyValuePair<string, string>[] labels, double value, long[] counts)
+        {
+            string key = string.Join('\u0001', labels.Select(l => l.Key + "\u0002" + l.Value));
+            if (!_series.TryGetValue(key, out Series? s))
+            {
+                s = new Series(labels, Kind == MeterInstrumentKind.Histogram ? new long[Bounds.Length + 1] : []);
+                _series[key] = s;
+            }
+
+            s.Value += value;
+            for (int i = 0; i < counts.Length && i < s.Counts.Length; i++)
+            {
+                s.Counts[i] += counts[i];
+            }
+        }
+    }
+
+    internal sealed class Series
+    {
+        public Series(KeyValuePair<string, string>[] labels, long[] counts)
+        {
+            Labels = labels;
+            Counts = counts;
+        }
+
+        public KeyValuePair<string, string>[] Labels { get; }
+
+        public long[] Counts { get; }
+
+        public double Value { get; set; }
+    }
+}
