@@ -21,7 +21,11 @@ public sealed record SslOptions
     /// <summary><c>ciphers</c>, null when unset or empty.</summary>
     public required string? Ciphers { get; init; }
 
-    /// <summary><c>do_handshake_on_connect</c>.</summary>
+    /// <summary>
+    /// <c>do_handshake_on_connect</c>, kept for gunicorn's vocabulary and shown by <c>--print-config</c>. No
+    /// worker reads it: the engine always runs the handshake in the connection's own task right after accept,
+    /// which is what the setting asks for and never holds up another connection.
+    /// </summary>
     public required bool DoHandshakeOnConnect { get; init; }
 
     /// <summary><c>suppress_ragged_eofs</c>.</summary>

@@ -278,7 +278,7 @@ public static partial class SettingsRegistry
             flags: ["--ca-certs"], meta: "FILE"),
         D("suppress_ragged_eofs", SecSsl, Bool, true, "Treat a TLS connection closed without close_notify as a normal end.",
             flags: ["--suppress-ragged-eofs"], cli: CliKind.SetTrue),
-        D("do_handshake_on_connect", SecSsl, Bool, false, "Complete the TLS handshake as soon as a connection is accepted rather than on first read.",
+        D("do_handshake_on_connect", SecSsl, Bool, false, "Accepted for gunicorn compatibility: unicornet always completes the TLS handshake right after accept, in the connection's own task, so no other connection waits on it.",
             flags: ["--do-handshake-on-connect"], cli: CliKind.SetTrue),
         D("ciphers", SecSsl, Text, null, "OpenSSL cipher list for TLS 1.2 (for example `ECDHE+AESGCM`).",
             flags: ["--ciphers"], meta: "CIPHERS", defaultText: "the OS default"),

@@ -39,7 +39,6 @@ public static class EngineServingOptionsFactory
             UwsgiAllowIps = o.Http.UwsgiAllowIps,
             RootPath = o.Http.RootPath,
             SendFile = o.Http.SendFile,
-            TlsHandshakeOnConnect = o.Ssl.DoHandshakeOnConnect,
         };
     }
 

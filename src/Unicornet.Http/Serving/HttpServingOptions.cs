@@ -83,9 +83,6 @@ public sealed record HttpServingOptions
     /// <summary>TLS options when certfile is set; null for plain HTTP.</summary>
     public System.Net.Security.SslServerAuthenticationOptions? Tls { get; init; }
 
-    /// <summary><c>do_handshake_on_connect</c>.</summary>
-    public bool TlsHandshakeOnConnect { get; init; }
-
     /// <summary>
     /// The default of <c>IHttpBodyControlFeature.AllowSynchronousIO</c> for every request. False as in Kestrel:
     /// blocking body reads and writes throw <see cref="InvalidOperationException"/> unless the app opts in.
