@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using Unicornet.Http.Forwarding;
+using Unicornet.Http.Serving;
 
 namespace Unicornet.Hosting.Kestrel;
 
