@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Unicornet.Config.Options;
+using Unicornet.Http.Forwarding;
 using Unicornet.Http.Serving;
 
 namespace Unicornet.Hosting.Kestrel;
@@ -62,9 +63,15 @@ internal sealed class KestrelBinder
         services.AddSingleton<IStartupFilter>(new EventsStartupFilter(this));
     }
 
-    /// <summary>Adds the events middleware in front of <paramref name="app"/>'s pipeline.</summary>
-    public void UseEvents(IApplicationBuilder app) =>
+    /// <summary>Adds the forwarding and events middleware in front of <paramref name="app"/>'s pipeline.</summary>
+    public void UseEvents(IApplicationBuilder app)
+    {
+        // Before the events: a request the proxy settings refuse never reaches the worker's request count or hooks,
+        // as on the engine classes where it fails in the parser.
+        var forwarding = new ForwardingPolicy(_options.HeaderMap, _options.SecureSchemeHeaders, _options.ForwardedAllowIps, _options.ForwarderHeaders, _options.RootPath);
+        app.Use(next => new ForwardingMiddleware(next, forwarding).InvokeAsync);
         app.UseMiddleware<ServingEventsMiddleware>(_events, _options.KeepAliveSeconds <= 0, _lastRequest);
+    }
 
     public void SetListeners(IReadOnlyList<Socket> listeners)
     {

@@ -61,6 +61,21 @@ public sealed record KestrelServingOptions
     /// <summary><c>cert_reqs</c>: 0 no client certificate, 1 optional, 2 required.</summary>
     public int CertReqs { get; init; }
 
+    /// <summary><c>header_map</c>: drop, refuse or dangerous (fields whose names have underscores).</summary>
+    public Http.Serving.HeaderMapPolicy HeaderMap { get; init; }
+
+    /// <summary><c>secure_scheme_headers</c>: header → value meaning https, from a peer in <see cref="ForwardedAllowIps"/>.</summary>
+    public IReadOnlyDictionary<string, string> SecureSchemeHeaders { get; init; } = new Dictionary<string, string>();
+
+    /// <summary><c>forwarded_allow_ips</c>: the proxies whose forwarded headers are believed.</summary>
+    public IReadOnlyList<string> ForwardedAllowIps { get; init; } = [];
+
+    /// <summary><c>forwarder_headers</c>: underscore headers a trusted proxy may send.</summary>
+    public IReadOnlyList<string> ForwarderHeaders { get; init; } = [];
+
+    /// <summary><c>root_path</c>: the mount point split off into PathBase.</summary>
+    public string RootPath { get; init; } = "";
+
     /// <summary>
     /// The addresses unicornet listens on, for logs only; Kestrel reports the real ones itself.
     /// </summary>

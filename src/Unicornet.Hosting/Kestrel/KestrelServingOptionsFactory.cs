@@ -37,6 +37,11 @@ public static class KestrelServingOptionsFactory
             KeyFile = o.Ssl.KeyFile,
             CaCerts = o.Ssl.CaCerts,
             CertReqs = (int)o.Ssl.CertReqs,
+            HeaderMap = Server.EngineServingOptionsFactory.Map(o.Http.HeaderMap),
+            SecureSchemeHeaders = o.Http.SecureSchemeHeaders,
+            ForwardedAllowIps = o.Http.ForwardedAllowIps,
+            ForwarderHeaders = o.Http.ForwarderHeaders,
+            RootPath = o.Http.RootPath,
             BoundAddresses = BoundAddresses(o),
             Log = log,
         };

@@ -43,7 +43,7 @@ public static class EngineServingOptionsFactory
     }
 
     // The engine has its own choice types so it stands without Unicornet.Config; these map one to one.
-    private static Http.Serving.HeaderMapPolicy Map(HeaderMapMode mode) => mode switch
+    internal static Http.Serving.HeaderMapPolicy Map(HeaderMapMode mode) => mode switch
     {
         HeaderMapMode.Refuse => Http.Serving.HeaderMapPolicy.Refuse,
         HeaderMapMode.Dangerous => Http.Serving.HeaderMapPolicy.Dangerous,

@@ -17,7 +17,6 @@ internal sealed class ConnectionSettings
         RequestGate = requestGate;
         HeaderTimeoutMs = Math.Max(1, options.HeaderReadTimeoutSeconds) * 1000L;
         KeepAliveMs = Math.Max(0, options.KeepAliveSeconds) * 1000L;
-        RootPath = options.RootPath.TrimEnd('/');
         MaxInputBuffer = Parser.MaxHeaderBuffer + (Parser.LimitRequestLine == 0 ? 1 << 20 : Parser.LimitRequestLine) + 8192;
     }
 
@@ -38,8 +37,6 @@ internal sealed class ConnectionSettings
     public long HeaderTimeoutMs { get; }
 
     public long KeepAliveMs { get; }
-
-    public string RootPath { get; }
 
     public int MaxInputBuffer { get; }
 

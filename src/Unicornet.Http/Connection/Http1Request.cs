@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
+using Unicornet.Http.Forwarding;
 using Unicornet.Http.Parsing;
 using Unicornet.Http.Response;
 
@@ -104,17 +105,8 @@ internal sealed class Http1Request :
             : "");
 
         // A uWSGI front end's SCRIPT_NAME is the mount point; it takes the place of root_path.
-        string root = _head.Uwsgi is { ScriptName.Length: > 0 } uwsgi ? uwsgi.ScriptName : _settings.RootPath;
-        if (root.Length > 0 && path.StartsWith(root, StringComparison.Ordinal) && (path.Length == root.Length || path[root.Length] == '/'))
-        {
-            _pathBase = root;
-            _path = path[root.Length..];
-        }
-        else
-        {
-            _pathBase = "";
-            _path = path;
-        }
+        string root = _head.Uwsgi is { ScriptName.Length: > 0 } uwsgi ? uwsgi.ScriptName : _settings.Parser.Forwarding.RootPath;
+        ForwardingPolicy.SplitRoot(root, path, out _pathBase, out _path);
     }
 
     private void ResolveRemote()
@@ -141,33 +133,8 @@ internal sealed class Http1Request :
             _remotePort = proxy.ClientPort;
         }
 
-        if (_connection.PeerTrusted && _headers.TryGetValue("X-Forwarded-For", out StringValues forwarded))
-        {
-            ApplyForwardedFor(forwarded);
-        }
-    }
-
-    private void ApplyForwardedFor(StringValues forwarded)
-    {
-        // Walk from the nearest hop outwards; the first hop we do not trust is the client.
-        string joined = forwarded.ToString();
-        IPAddress? chosen = null;
-        string[] hops = joined.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        for (int i = hops.Length - 1; i >= 0; i--)
-        {
-            if (!IPAddress.TryParse(hops[i], out IPAddress? hop))
-            {
-                break;
-            }
-
-            chosen = hop;
-            if (!_settings.Parser.ForwardedAllowIps.Allows(hop) || _settings.Parser.ForwardedAllowIps.AllowsAll)
-            {
-                break;
-            }
-        }
-
-        if (chosen is not null)
+        if (_connection.PeerTrusted && _headers.TryGetValue(ForwardingPolicy.ForwardedForHeader, out StringValues forwarded)
+            && _settings.Parser.Forwarding.ClientFromForwardedFor(forwarded.ToString()) is { } chosen)
         {
             _remoteIp = chosen;
             _remotePort = 0;

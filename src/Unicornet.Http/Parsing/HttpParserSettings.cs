@@ -1,4 +1,4 @@
-using System.Text;
+using Unicornet.Http.Forwarding;
 using Unicornet.Http.Serving;
 
 namespace Unicornet.Http.Parsing;
@@ -24,29 +24,7 @@ internal sealed class HttpParserSettings
         PermitUnconventionalMethod = options.PermitUnconventionalHttpMethod;
         PermitUnconventionalVersion = options.PermitUnconventionalHttpVersion;
         CasefoldMethod = options.CasefoldHttpMethod;
-        HeaderMap = options.HeaderMap;
-
-        // Names are upper-cased and encoded once here so the parser compares wire bytes with HttpChars.EqualsUpper.
-        var scheme = new List<KeyValuePair<byte[], string>>();
-        foreach (KeyValuePair<string, string> pair in options.SecureSchemeHeaders)
-        {
-            scheme.Add(new KeyValuePair<byte[], string>(Encoding.Latin1.GetBytes(pair.Key.ToUpperInvariant()), pair.Value));
-        }
-
-        SecureSchemeHeaders = scheme.ToArray();
-        var forwarders = new List<byte[]>();
-        foreach (string name in options.ForwarderHeaders)
-        {
-            if (name == "*")
-            {
-                AllForwarderHeaders = true;
-            }
-
-            forwarders.Add(Encoding.Latin1.GetBytes(name.ToUpperInvariant()));
-        }
-
-        ForwarderHeaders = forwarders.ToArray();
-        ForwardedAllowIps = new IpAllowList(options.ForwardedAllowIps);
+        Forwarding = new ForwardingPolicy(options.HeaderMap, options.SecureSchemeHeaders, options.ForwardedAllowIps, options.ForwarderHeaders, options.RootPath);
         ProxyAllowIps = new IpAllowList(options.ProxyAllowIps);
         Uwsgi = options.Protocol == WireProtocol.Uwsgi;
         UwsgiAllowIps = new IpAllowList(options.UwsgiAllowIps);
@@ -72,17 +50,10 @@ internal sealed class HttpParserSettings
 
     public bool CasefoldMethod { get; }
 
-    public HeaderMapPolicy HeaderMap { get; }
+    /// <summary>forwarded_allow_ips, secure_scheme_headers, forwarder_headers, header_map and root_path.</summary>
+    public ForwardingPolicy Forwarding { get; }
 
-    /// <summary>Upper-cased header name → value meaning https.</summary>
-    public KeyValuePair<byte[], string>[] SecureSchemeHeaders { get; }
-
-    /// <summary>Upper-cased names.</summary>
-    public byte[][] ForwarderHeaders { get; }
-
-    public bool AllForwarderHeaders { get; }
-
-    public IpAllowList ForwardedAllowIps { get; }
+    public IpAllowList ForwardedAllowIps => Forwarding.ForwardedAllowIps;
 
     public IpAllowList ProxyAllowIps { get; }
 

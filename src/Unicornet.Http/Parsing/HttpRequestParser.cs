@@ -1,6 +1,5 @@
 using System.Text;
-
-using Unicornet.Http.Serving;
+using Unicornet.Http.Forwarding;
 
 namespace Unicornet.Http.Parsing;
 
@@ -374,7 +373,7 @@ internal static class HttpRequestParser
     private static void ApplySecureSchemeHeaders(
         ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, ref string? valueString, HttpParserSettings settings, RequestHead head, ref SeenFields seen)
     {
-        foreach (KeyValuePair<byte[], string> pair in settings.SecureSchemeHeaders)
+        foreach (KeyValuePair<byte[], string> pair in settings.Forwarding.SecureSchemeHeaders)
         {
             if (!HttpChars.EqualsUpper(name, pair.Key))
             {
@@ -382,34 +381,27 @@ internal static class HttpRequestParser
             }
 
             valueString ??= Encoding.Latin1.GetString(value);
-            string scheme = valueString == pair.Value ? "https" : "http";
-            if (!seen.Scheme)
-            {
-                seen.Scheme = true;
-                head.HeaderScheme = scheme;
-            }
-            else if (scheme != head.HeaderScheme)
+            string? scheme = seen.Scheme ? head.HeaderScheme : null;
+            if (!ForwardingPolicy.MergeScheme(ref scheme, valueString, pair.Value))
             {
                 throw new HttpParseException(HttpParseError.InvalidSchemeHeaders);
             }
+
+            seen.Scheme = true;
+            head.HeaderScheme = scheme;
         }
     }
 
-    /// <summary><c>header_map</c> for a name with an underscore (not a trusted forwarder header): true = drop it.</summary>
+    /// <summary><c>header_map</c> for a name with an underscore: true = drop it.</summary>
     private static bool DropsUnderscoreField(ReadOnlySpan<byte> name, HttpParserSettings settings, bool applyForwarding)
     {
-        bool forwarded = applyForwarding && (settings.AllForwarderHeaders || IsListed(name, settings.ForwarderHeaders));
-        if (forwarded || settings.HeaderMap == HeaderMapPolicy.Dangerous)
+        ForwardingPolicy policy = settings.Forwarding;
+        return policy.ForUnderscoreField(applyForwarding && policy.IsForwarderHeader(name)) switch
         {
-            return false;
-        }
-
-        if (settings.HeaderMap == HeaderMapPolicy.Drop)
-        {
-            return true;
-        }
-
-        throw new HttpParseException(HttpParseError.InvalidHeaderName, "underscore in header name");
+            UnderscoreField.Keep => false,
+            UnderscoreField.Drop => true,
+            _ => throw new HttpParseException(HttpParseError.InvalidHeaderName, "underscore in header name"),
+        };
     }
 
     private static ReadOnlySpan<byte> NextLine(ReadOnlySpan<byte> block, ref int pos, ref bool more)
@@ -444,19 +436,6 @@ internal static class HttpRequestParser
         HttpChars.EqualsUpper(name, "HOST"u8) || HttpChars.EqualsUpper(name, "CONTENT-LENGTH"u8)
         || HttpChars.EqualsUpper(name, "TRANSFER-ENCODING"u8) || HttpChars.EqualsUpper(name, "TRAILER"u8)
         || HttpChars.EqualsUpper(name, "AUTHORIZATION"u8) || HttpChars.EqualsUpper(name, "TE"u8);
-
-    private static bool IsListed(ReadOnlySpan<byte> name, byte[][] upperNames)
-    {
-        foreach (byte[] candidate in upperNames)
-        {
-            if (HttpChars.EqualsUpper(name, candidate))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     /// <summary>gunicorn's set_body_reader and the first-Connection-header rule.</summary>
     private static void SetBodyFraming(RequestHead head)
