@@ -680,7 +680,7 @@ public sealed partial class ConfigScriptGlobals
         set => SetValue("suppress_ragged_eofs", value);
     }
 
-    /// <summary>Complete the TLS handshake as soon as a connection is accepted rather than on first read.</summary>
+    /// <summary>Accepted for gunicorn compatibility: unicornet always completes the TLS handshake right after accept, in the connection's own task, so no other connection waits on it.</summary>
     /// <remarks>Default: <c>False</c>.</remarks>
     public bool do_handshake_on_connect
     {
