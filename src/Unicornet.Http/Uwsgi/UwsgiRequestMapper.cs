@@ -82,31 +82,31 @@ internal sealed class UwsgiRequestMapper
                 continue;
             }
 
-            switch (Classify(name))
+            Seen kind = Classify(name);
+            if (kind != Seen.None)
+            {
+                Once(ref seen, kind, name);
+            }
+
+            switch (kind)
             {
                 case Seen.Method:
-                    Once(ref seen, Seen.Method, name);
                     HttpRequestParser.ValidateMethod(value, _settings);
                     head.Method = HttpRequestParser.MethodString(value, _settings.CasefoldMethod);
                     break;
                 case Seen.RequestUri:
-                    Once(ref seen, Seen.RequestUri, name);
                     requestUri = Target(value);
                     break;
                 case Seen.PathInfo:
-                    Once(ref seen, Seen.PathInfo, name);
                     pathInfo = Utf8(value);
                     break;
                 case Seen.ScriptName:
-                    Once(ref seen, Seen.ScriptName, name);
                     info.ScriptName = Utf8(value).TrimEnd('/');
                     break;
                 case Seen.Query:
-                    Once(ref seen, Seen.Query, name);
                     query = Field(value);
                     break;
                 case Seen.ContentLength:
-                    Once(ref seen, Seen.ContentLength, name);
                     if (!value.IsEmpty)
                     {
                         head.ContentLength = ContentLength(value);
@@ -115,7 +115,6 @@ internal sealed class UwsgiRequestMapper
 
                     break;
                 case Seen.ContentType:
-                    Once(ref seen, Seen.ContentType, name);
                     if (!value.IsEmpty)
                     {
                         head.Headers.Add(new KeyValuePair<string, string>("Content-Type", Field(value)));
@@ -123,11 +122,9 @@ internal sealed class UwsgiRequestMapper
 
                     break;
                 case Seen.Https:
-                    Once(ref seen, Seen.Https, name);
                     scheme = IsOn(value) ? "https" : "http";
                     break;
                 case Seen.UrlScheme:
-                    Once(ref seen, Seen.UrlScheme, name);
                     if ((seen & Seen.Https) == 0 || scheme is null)
                     {
                         scheme = Scheme(value) ?? scheme;
@@ -135,22 +132,18 @@ internal sealed class UwsgiRequestMapper
 
                     break;
                 case Seen.RequestScheme:
-                    Once(ref seen, Seen.RequestScheme, name);
+                    // Read last, by RequestScheme(): HTTPS and wsgi.url_scheme come first.
                     break;
                 case Seen.RemoteAddr:
-                    Once(ref seen, Seen.RemoteAddr, name);
                     info.RemoteAddress = Address(value);
                     break;
                 case Seen.RemotePort:
-                    Once(ref seen, Seen.RemotePort, name);
                     info.RemotePort = Math.Max(0, Port(value));
                     break;
                 case Seen.ServerAddr:
-                    Once(ref seen, Seen.ServerAddr, name);
                     info.LocalAddress = Address(value);
                     break;
                 case Seen.ServerPort:
-                    Once(ref seen, Seen.ServerPort, name);
                     info.LocalPort = Port(value);
                     break;
                 default:
