@@ -134,7 +134,7 @@ public static partial class SettingsRegistry
             flags: ["--http-parser"], meta: "STRING", validate: Validators.Choice("auto", "fast", "python"), na: "unicornet has one HTTP/1.x parser"),
 
         // Security
-        D("limit_request_line", SecSecurity, Int, 4094, "The longest request line accepted, in bytes. 0 means no limit; a negative value or one of 8190 and above means 8190.",
+        D("limit_request_line", SecSecurity, Int, 4094, "The longest request line accepted, in bytes. 0 means no limit; a negative value or one of 8190 and above means 8190. On the kestrel class no limit means Kestrel's request buffer (1 MiB), past which Kestrel answers 414.",
             flags: ["--limit-request-line"], meta: "INT", validate: Validators.LimitRequestLine),
         D("limit_request_fields", SecSecurity, Int, 100, "The most header fields a request may have. 0 or above 32768 means 32768.",
             flags: ["--limit-request-fields"], meta: "INT", validate: Validators.LimitRequestFields),
@@ -193,7 +193,7 @@ public static partial class SettingsRegistry
             flags: ["--pythonpath"], meta: "STRING"),
         D("paste", SecMechanics, Text, null, "gunicorn's PasteDeploy config.",
             flags: ["--paste", "--paster"], meta: "STRING", na: "PasteDeploy is a Python library"),
-        D("proxy_protocol", SecMechanics, Text, "off", "Accept a PROXY protocol header before the first request: `off`, `v1`, `v2` or `auto`. The bare flag means `auto`.",
+        D("proxy_protocol", SecMechanics, Text, "off", "Accept a PROXY protocol header before the first request: `off`, `v1`, `v2` or `auto`. The bare flag means `auto`. On the kestrel class the header is read before the TLS handshake (as HAProxy and nginx send it); the engine classes read it inside TLS, as gunicorn does.",
             flags: ["--proxy-protocol"], cli: CliKind.OptionalValue, meta: "MODE", validate: SettingChoices.ProxyProtocol.Validate, flagOnly: "auto"),
         D("proxy_allow_ips", SecMechanics, Strings, new StringList(["127.0.0.1", "::1"]), "Peers allowed to send a PROXY header (IPs, CIDR networks or `*`).",
             flags: ["--proxy-allow-from"], meta: "STRING", validate: Validators.IpList, comma: true),

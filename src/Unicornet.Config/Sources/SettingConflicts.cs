@@ -10,12 +10,6 @@ internal static class SettingConflicts
 {
     public static void Check(IReadOnlyDictionary<string, ResolvedSetting> values)
     {
-        if (SettingChoices.WorkerClass.Parse((string?)values["worker_class"].Value) == WorkerClassKind.Kestrel
-            && SettingChoices.ProxyProtocol.Parse((string?)values["proxy_protocol"].Value) != ProxyProtocolMode.Off)
-        {
-            throw Conflict(values, "proxy_protocol", "worker_class", "the PROXY protocol is not available on the kestrel worker class (Kestrel reads no PROXY header before HTTP); use sync, gthread or async, or take the client's address from X-Forwarded-For with forwarded_allow_ips");
-        }
-
         if (SettingChoices.Protocol.Parse((string?)values["protocol"].Value) != WireProtocol.Uwsgi)
         {
             return;

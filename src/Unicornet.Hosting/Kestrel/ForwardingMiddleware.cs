@@ -30,15 +30,19 @@ internal sealed class ForwardingMiddleware
     {
         HttpRequest request = context.Request;
         IHeaderDictionary headers = request.Headers;
-        bool trusted = _policy.ForwardedAllowIps.Allows(context.Connection.RemoteIpAddress);
+        // Behind a PROXY header the connection's remote end is the proxied client; trust belongs to the real peer.
+        IPAddress? peer = context.Features.Get<IProxiedConnectionFeature>() is { } proxied
+            ? (proxied.Peer as IPEndPoint)?.Address
+            : context.Connection.RemoteIpAddress;
+        bool trusted = _policy.ForwardedAllowIps.Allows(peer);
         if (trusted && !ApplyForwarded(context, headers))
         {
-            return Refuse(context);
+            return Refuse(context, StatusCodes.Status400BadRequest);
         }
 
         if (_checksUnderscores && !ApplyHeaderMap(headers, trusted))
         {
-            return Refuse(context);
+            return Refuse(context, StatusCodes.Status400BadRequest);
         }
 
         if (_policy.RootPath.Length > 0 && request.PathBase.Value is null or ""
@@ -121,11 +125,11 @@ internal sealed class ForwardingMiddleware
         return true;
     }
 
-    private static Task Refuse(HttpContext context)
+    /// <summary>Answers a request the engine's parser would refuse, with its status, without the app.</summary>
+    internal static Task Refuse(HttpContext context, int status)
     {
-        // The engine's answer to InvalidSchemeHeaders and to a refused underscore name; an HTTP/1.1 connection closes
-        // as after any request the engine could not parse.
-        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        // An HTTP/1.1 connection closes as after any request the engine could not parse.
+        context.Response.StatusCode = status;
         if (HttpProtocol.IsHttp11(context.Request.Protocol))
         {
             context.Response.Headers.Connection = "close";

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Unicornet.Config.Options;
 using Unicornet.Http.Forwarding;
+using Unicornet.Http.Parsing;
 using Unicornet.Http.Serving;
 
 namespace Unicornet.Hosting.Kestrel;
@@ -18,6 +20,9 @@ namespace Unicornet.Hosting.Kestrel;
 /// </summary>
 internal sealed class KestrelBinder
 {
+    /// <summary>Kestrel's default MaxRequestBufferSize, for a host that lifted it (null = unbounded).</summary>
+    private const long DefaultRequestBuffer = 1024 * 1024;
+
     private readonly KestrelServingOptions _options;
     private readonly IHttpServingEvents _events;
     private readonly Action _lastRequest;
@@ -58,6 +63,9 @@ internal sealed class KestrelBinder
     /// <summary>Adds unicornet's Kestrel configuration, events middleware and shutdown timeout to a host.</summary>
     public void ConfigureServices(IServiceCollection services)
     {
+        // A bare LF never ends a line for the engine's parser; Kestrel's accepts it unless told otherwise (read when
+        // its options are created, so before the host resolves them).
+        AppContext.SetSwitch("Microsoft.AspNetCore.Server.Kestrel.DisableHttp1LineFeedTerminators", true);
         services.Configure<KestrelServerOptions>(Configure);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(0, _options.GracefulTimeoutSeconds)));
         services.AddSingleton<IStartupFilter>(new EventsStartupFilter(this));
@@ -68,6 +76,13 @@ internal sealed class KestrelBinder
     {
         // Before the events: a request the proxy settings refuse never reaches the worker's request count or hooks,
         // as on the engine classes where it fails in the parser.
+        // First of all, a request the engine's parser refuses gets the engine's status and meets nothing else.
+        var rules = new RequestRules(
+            HttpParserSettings.NormaliseLine(_options.LimitRequestLine),
+            HttpParserSettings.NormaliseFieldSize(_options.LimitRequestFieldSize),
+            _options.PermitUnconventionalHttpMethod,
+            _options.CasefoldHttpMethod);
+        app.Use(next => new RequestRulesMiddleware(next, rules).InvokeAsync);
         var forwarding = new ForwardingPolicy(_options.HeaderMap, _options.SecureSchemeHeaders, _options.ForwardedAllowIps, _options.ForwarderHeaders, _options.RootPath);
         app.Use(next => new ForwardingMiddleware(next, forwarding).InvokeAsync);
         app.UseMiddleware<ServingEventsMiddleware>(_events, _options.KeepAliveSeconds <= 0, _lastRequest);
@@ -87,6 +102,9 @@ internal sealed class KestrelBinder
         // Drop the app's Kestrel:Endpoints section: it would open ports of its own next to ours.
         kestrel.Configure(new ConfigurationBuilder().Build(), reloadOnChange: false);
         kestrel.AddServerHeader = false;
+
+        // Field values are latin-1 on the engine classes (gunicorn's rule); Kestrel's default ASCII refuses 0x80-0xFF.
+        kestrel.RequestHeaderEncodingSelector = static _ => Encoding.Latin1;
         ApplyLimits(kestrel.Limits);
         lock (_lock)
         {
@@ -111,11 +129,20 @@ internal sealed class KestrelBinder
         }
 
         var https = _https;
+        Http.Serving.ProxyProtocolMode proxyMode = _options.ProxyProtocol;
+        var proxyAllowed = new IpAllowList(_options.ProxyAllowIps);
+        TimeSpan headerTimeout = _kestrel.Limits.RequestHeadersTimeout;
         foreach (Socket listener in _listeners)
         {
             _kestrel.ListenHandle((ulong)listener.Handle, listen =>
             {
                 listen.Protocols = protocols;
+                if (proxyMode != Http.Serving.ProxyProtocolMode.Off)
+                {
+                    // Before UseHttps: a PROXY header precedes the TLS handshake on the wire.
+                    listen.Use(next => new ProxyProtocolMiddleware(next, proxyMode, proxyAllowed, headerTimeout).OnConnectionAsync);
+                }
+
                 if (https is not null)
                 {
                     listen.UseHttps(https);
@@ -168,13 +195,14 @@ internal sealed class KestrelBinder
 
     private void ApplyLimits(KestrelServerLimits limits)
     {
-        int line = _options.LimitRequestLine <= 0 || _options.LimitRequestLine >= 8190 ? 8190 : _options.LimitRequestLine;
-        int fields = _options.LimitRequestFields <= 0 || _options.LimitRequestFields > 32768 ? 32768 : _options.LimitRequestFields;
-        int fieldSize = _options.LimitRequestFieldSize <= 0 ? 8190 : _options.LimitRequestFieldSize;
+        int fields = HttpParserSettings.NormaliseFields(_options.LimitRequestFields);
+        int fieldSize = HttpParserSettings.NormaliseFieldSize(_options.LimitRequestFieldSize);
 
-        // Kestrel counts the request line with its CRLF and has no per-field limit for HTTP/1.x; its
-        // total header budget is kept at least at its default so a per-field limit never shrinks it.
-        limits.MaxRequestLineSize = line + 2;
+        // limit_request_line and the per-field limit are judged by RequestRulesMiddleware with the engine's 400 and
+        // 431 (Kestrel's own line limit answers 414); Kestrel's line limit is only its request buffer, the longest line it
+        // can hold, so limit_request_line = 0 means what it means on the engine: no limit short of that buffer. The
+        // total header budget is kept at least at Kestrel's default so a per-field limit never shrinks it.
+        limits.MaxRequestLineSize = (int)Math.Min(limits.MaxRequestBufferSize ?? DefaultRequestBuffer, int.MaxValue);
         limits.MaxRequestHeaderCount = fields;
         int headerList = _options.Http2MaxHeaderListSize > 0 ? _options.Http2MaxHeaderListSize : 0;
         limits.MaxRequestHeadersTotalSize = Math.Max(Math.Max(32 * 1024, fieldSize + 2), headerList);

@@ -76,6 +76,18 @@ public sealed record KestrelServingOptions
     /// <summary><c>root_path</c>: the mount point split off into PathBase.</summary>
     public string RootPath { get; init; } = "";
 
+    /// <summary><c>proxy_protocol</c>: which PROXY header may precede a connection's first bytes (before TLS).</summary>
+    public Http.Serving.ProxyProtocolMode ProxyProtocol { get; init; }
+
+    /// <summary><c>proxy_allow_ips</c>: the peers allowed to send a PROXY header.</summary>
+    public IReadOnlyList<string> ProxyAllowIps { get; init; } = [];
+
+    /// <summary><c>permit_unconventional_http_method</c>: methods outside gunicorn's conventional shape are served.</summary>
+    public bool PermitUnconventionalHttpMethod { get; init; }
+
+    /// <summary><c>casefold_http_method</c>: the method reaches the app upper-cased.</summary>
+    public bool CasefoldHttpMethod { get; init; }
+
     /// <summary>
     /// The addresses unicornet listens on, for logs only; Kestrel reports the real ones itself.
     /// </summary>

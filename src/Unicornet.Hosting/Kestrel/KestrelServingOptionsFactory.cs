@@ -42,6 +42,10 @@ public static class KestrelServingOptionsFactory
             ForwardedAllowIps = o.Http.ForwardedAllowIps,
             ForwarderHeaders = o.Http.ForwarderHeaders,
             RootPath = o.Http.RootPath,
+            ProxyProtocol = Server.EngineServingOptionsFactory.Map(o.Http.ProxyProtocol),
+            ProxyAllowIps = o.Http.ProxyAllowIps,
+            PermitUnconventionalHttpMethod = o.Http.PermitUnconventionalHttpMethod,
+            CasefoldHttpMethod = o.Http.CasefoldHttpMethod,
             BoundAddresses = BoundAddresses(o),
             Log = log,
         };

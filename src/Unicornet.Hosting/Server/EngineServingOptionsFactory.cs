@@ -50,7 +50,7 @@ public static class EngineServingOptionsFactory
         _ => Http.Serving.HeaderMapPolicy.Drop,
     };
 
-    private static Http.Serving.ProxyProtocolMode Map(Config.Options.ProxyProtocolMode mode) => mode switch
+    internal static Http.Serving.ProxyProtocolMode Map(Config.Options.ProxyProtocolMode mode) => mode switch
     {
         Config.Options.ProxyProtocolMode.V1 => Http.Serving.ProxyProtocolMode.V1,
         Config.Options.ProxyProtocolMode.V2 => Http.Serving.ProxyProtocolMode.V2,

@@ -382,13 +382,9 @@ internal sealed class Http1Connection : IDisposable
 
         ArmDeadline(_settings.HeaderTimeoutMs);
         string reason = ex.Error.ToString();
-        string text = "HTTP/1.1 " + ex.Status.ToString(CultureInfo.InvariantCulture) + " "
-            + Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(ex.Status)
-            + "\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: "
-            + reason.Length.ToString(CultureInfo.InvariantCulture) + "\r\n\r\n" + reason;
         try
         {
-            await _stream.WriteAsync(Encoding.ASCII.GetBytes(text)).ConfigureAwait(false);
+            await _stream.WriteAsync(ex.ToResponse()).ConfigureAwait(false);
             await _stream.FlushAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)

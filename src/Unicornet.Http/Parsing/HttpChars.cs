@@ -1,29 +1,31 @@
+using System.Buffers;
+using System.Text;
+
 namespace Unicornet.Http.Parsing;
 
-/// <summary>Byte classes of RFC 9110 used by the parser and the response writer.</summary>
+/// <summary>
+/// Byte classes of RFC 9110 used by the parser, the response writer and the kestrel class's request rules (which
+/// scan Kestrel's decoded strings with the char forms, so every class refuses the same names and values).
+/// </summary>
 internal static class HttpChars
 {
     private static readonly bool[] s_token = BuildToken();
 
+    /// <summary>The tchar bytes, for vectorised scans of whole names.</summary>
+    public static readonly SearchValues<byte> TokenBytes = SearchValues.Create(Members(b => s_token[b]));
+
+    /// <summary><see cref="TokenBytes"/> as chars (a latin-1 decoded name).</summary>
+    public static readonly SearchValues<char> TokenChars = SearchValues.Create(Encoding.Latin1.GetString(Members(b => s_token[b])));
+
+    /// <summary>The field-value bytes gunicorn refuses (<see cref="IsInvalidFieldByte"/>).</summary>
+    public static readonly SearchValues<byte> InvalidFieldBytes = SearchValues.Create(Members(IsInvalidFieldByte));
+
+    /// <summary><see cref="InvalidFieldBytes"/> as chars (a latin-1 decoded value).</summary>
+    public static readonly SearchValues<char> InvalidFieldChars = SearchValues.Create(Encoding.Latin1.GetString(Members(IsInvalidFieldByte)));
+
     public static bool IsToken(byte b) => s_token[b];
 
-    public static bool IsToken(ReadOnlySpan<byte> span)
-    {
-        if (span.IsEmpty)
-        {
-            return false;
-        }
-
-        foreach (byte b in span)
-        {
-            if (!s_token[b])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsToken(ReadOnlySpan<byte> span) => !span.IsEmpty && !span.ContainsAnyExcept(TokenBytes);
 
     public static bool IsToken(string s)
     {
@@ -46,18 +48,10 @@ internal static class HttpChars
     /// <summary>Field-value bytes gunicorn refuses: CTLs other than HTAB, and DEL.</summary>
     public static bool IsInvalidFieldByte(byte b) => (b < 0x20 && b != (byte)'\t') || b == 0x7F;
 
-    public static bool ContainsInvalidFieldByte(ReadOnlySpan<byte> span)
-    {
-        foreach (byte b in span)
-        {
-            if (IsInvalidFieldByte(b))
-            {
-                return true;
-            }
-        }
+    public static bool ContainsInvalidFieldByte(ReadOnlySpan<byte> span) => span.ContainsAny(InvalidFieldBytes);
 
-        return false;
-    }
+    /// <summary>A latin-1 decoded value with a byte gunicorn refuses.</summary>
+    public static bool ContainsInvalidFieldChar(ReadOnlySpan<char> value) => value.ContainsAny(InvalidFieldChars);
 
     public static ReadOnlySpan<byte> TrimSpTab(ReadOnlySpan<byte> span)
     {
@@ -99,6 +93,20 @@ internal static class HttpChars
         }
 
         return true;
+    }
+
+    private static byte[] Members(Func<byte, bool> member)
+    {
+        var bytes = new List<byte>();
+        for (int b = 0; b < 256; b++)
+        {
+            if (member((byte)b))
+            {
+                bytes.Add((byte)b);
+            }
+        }
+
+        return [.. bytes];
     }
 
     private static bool[] BuildToken()

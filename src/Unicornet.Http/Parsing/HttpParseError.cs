@@ -55,6 +55,17 @@ internal sealed class HttpParseException : Microsoft.AspNetCore.Http.BadHttpRequ
     /// </summary>
     public int Status => StatusOf(Error);
 
+    /// <summary>The answer to a refused head: its status, <c>Connection: close</c> and the error's name as a plain-text body.</summary>
+    public byte[] ToResponse()
+    {
+        string reason = Error.ToString();
+        string text = "HTTP/1.1 " + Status.ToString(System.Globalization.CultureInfo.InvariantCulture) + " "
+            + Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(Status)
+            + "\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: "
+            + reason.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\r\n\r\n" + reason;
+        return System.Text.Encoding.ASCII.GetBytes(text);
+    }
+
     private static int StatusOf(HttpParseError error) => error switch
     {
         HttpParseError.LimitRequestHeaders => 431,

@@ -12,12 +12,9 @@ internal sealed class HttpParserSettings
 
     public HttpParserSettings(HttpServingOptions options)
     {
-        int line = options.LimitRequestLine;
-        LimitRequestLine = line < 0 || line >= MaxRequestLine ? MaxRequestLine : line;
-        int fields = options.LimitRequestFields;
-        LimitRequestFields = fields <= 0 || fields > MaxHeaders ? MaxHeaders : fields;
-        int size = options.LimitRequestFieldSize;
-        LimitRequestFieldSize = size <= 0 ? DefaultMaxFieldSize : size;
+        LimitRequestLine = NormaliseLine(options.LimitRequestLine);
+        LimitRequestFields = NormaliseFields(options.LimitRequestFields);
+        LimitRequestFieldSize = NormaliseFieldSize(options.LimitRequestFieldSize);
         MaxHeaderBuffer = (LimitRequestFields * (LimitRequestFieldSize + 2)) + 4;
         PermitObsoleteFolding = options.PermitObsoleteFolding;
         StripHeaderSpaces = options.StripHeaderSpaces;
@@ -33,6 +30,15 @@ internal sealed class HttpParserSettings
 
     /// <summary>0 = unlimited.</summary>
     public int LimitRequestLine { get; }
+
+    /// <summary><c>limit_request_line</c> as gunicorn reads it: 0 = unlimited, a negative or larger value = 8190.</summary>
+    public static int NormaliseLine(int line) => line < 0 || line >= MaxRequestLine ? MaxRequestLine : line;
+
+    /// <summary><c>limit_request_fields</c>: at most 32768 (also for 0 or less).</summary>
+    public static int NormaliseFields(int fields) => fields <= 0 || fields > MaxHeaders ? MaxHeaders : fields;
+
+    /// <summary><c>limit_request_field_size</c>: 0 or less = 8190.</summary>
+    public static int NormaliseFieldSize(int size) => size <= 0 ? DefaultMaxFieldSize : size;
 
     public int LimitRequestFields { get; }
 

@@ -123,9 +123,13 @@ internal static class HttpRequestParser
         version = afterMethod[(sp2 + 1)..];
     }
 
-    internal static void ValidateMethod(ReadOnlySpan<byte> method, HttpParserSettings settings)
+    internal static void ValidateMethod(ReadOnlySpan<byte> method, HttpParserSettings settings) =>
+        ValidateMethod(method, settings.PermitUnconventionalMethod);
+
+    /// <summary>gunicorn's method rules: a token, and unless permitted, 3 to 20 characters without lower case or '#'.</summary>
+    internal static void ValidateMethod(ReadOnlySpan<byte> method, bool permitUnconventional)
     {
-        if (!settings.PermitUnconventionalMethod)
+        if (!permitUnconventional)
         {
             foreach (byte b in method)
             {
@@ -318,7 +322,7 @@ internal static class HttpRequestParser
             folded = (folded ?? Encoding.Latin1.GetString(value)) + " " + Encoding.Latin1.GetString(HttpChars.TrimSpTab(continuation));
         }
 
-        if (folded is null ? HttpChars.ContainsInvalidFieldByte(value) : ContainsInvalidFieldChar(folded))
+        if (folded is null ? HttpChars.ContainsInvalidFieldByte(value) : HttpChars.ContainsInvalidFieldChar(folded))
         {
             throw new HttpParseException(HttpParseError.InvalidHeader);
         }
@@ -419,19 +423,6 @@ internal static class HttpRequestParser
         return remaining[..crlf];
     }
 
-    private static bool ContainsInvalidFieldChar(string value)
-    {
-        foreach (char c in value)
-        {
-            if ((c < 0x20 && c != '\t') || c == 0x7F)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     private static bool IsForbiddenTrailer(ReadOnlySpan<byte> name) =>
         HttpChars.EqualsUpper(name, "HOST"u8) || HttpChars.EqualsUpper(name, "CONTENT-LENGTH"u8)
         || HttpChars.EqualsUpper(name, "TRANSFER-ENCODING"u8) || HttpChars.EqualsUpper(name, "TRAILER"u8)
@@ -457,7 +448,10 @@ internal static class HttpRequestParser
             }
             else if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
             {
-                ApplyTransferEncoding(header.Value, head, ref chunked);
+                if (ApplyTransferEncoding(header.Value, ref chunked))
+                {
+                    head.MustClose = true;
+                }
             }
             else if (!connectionSeen && name.Equals("Connection", StringComparison.OrdinalIgnoreCase))
             {
@@ -496,9 +490,13 @@ internal static class HttpRequestParser
         }
     }
 
-    /// <summary>gunicorn's Transfer-Encoding rules: chunked once and last, identity ignored, a compression closes.</summary>
-    private static void ApplyTransferEncoding(string value, RequestHead head, ref bool chunked)
+    /// <summary>
+    /// gunicorn's Transfer-Encoding rules over one field value: chunked once and last, identity ignored; true = a
+    /// compression was named, so the connection must close after the request.
+    /// </summary>
+    internal static bool ApplyTransferEncoding(string value, ref bool chunked)
     {
+        bool mustClose = false;
         foreach (Range part in value.AsSpan().Split(','))
         {
             ReadOnlySpan<char> coding = TrimPythonWhitespace(value.AsSpan()[part]);
@@ -527,13 +525,15 @@ internal static class HttpRequestParser
                     throw new HttpParseException(HttpParseError.InvalidHeader, "coding after chunked");
                 }
 
-                head.MustClose = true;
+                mustClose = true;
             }
             else
             {
                 throw new HttpParseException(HttpParseError.UnsupportedTransferCoding);
             }
         }
+
+        return mustClose;
     }
 
     private static long ParseContentLength(string contentLength)

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http;
 /// timeout test looks for in the stack traces), <c>/env?name=X</c> echoes an environment variable,
 /// <c>/boom</c> throws (the worker logs it to the error log and answers 500); <c>/order</c> adds 1 to the
 /// <c>testapp.orders</c> counter of the <c>TestApp.Shop</c> meter (which also has a <c>testapp.pid</c> observable
-/// gauge); <c>/echo...</c>, <c>/status</c> and <c>/etag</c> are in <see cref="Echo"/>.
+/// gauge); <c>/peer</c> answers the client's address, port, scheme and protocol as the app sees them; <c>/echo...</c>, <c>/status</c> and <c>/etag</c> are in <see cref="Echo"/>.
 /// </summary>
 public static class App
 {
@@ -49,6 +49,8 @@ public static class App
                 return Text(context, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
             case "/pid":
                 return Text(context, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+            case "/peer":
+                return Peer(context);
             default:
                 return Text(context, "hello from " + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         }
@@ -68,6 +70,15 @@ public static class App
         // Being slow is what this endpoint is for.
         await Task.Delay(ms).ConfigureAwait(false);
         await Text(context, "slow done " + Environment.ProcessId.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+    }
+
+    /// <summary>With a Content-Length, so a raw test can read several answers off one connection.</summary>
+    private static Task Peer(HttpContext context)
+    {
+        byte[] body = System.Text.Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{context.Connection.RemoteIpAddress} {context.Connection.RemotePort} {context.Request.Scheme} {context.Request.Protocol}\n"));
+        context.Response.ContentType = "text/plain";
+        context.Response.ContentLength = body.Length;
+        return context.Response.Body.WriteAsync(body).AsTask();
     }
 
     private static Task Text(HttpContext context, string body)

@@ -88,7 +88,6 @@ public sealed class CliTests : IDisposable
     [InlineData("timeout = 5;\nthrow new InvalidOperationException(\"boom\");\n", ":2:", "boom")]
     [InlineData("worker_class = \"kestrel\";\nprotocol = \"uwsgi\";\n", ":2:", "protocol: 'uwsgi' is not available on the kestrel worker class")]
     [InlineData("protocol = \"uwsgi\";\nproxy_protocol = \"v1\";\n", ":2:", "proxy_protocol: cannot be combined with protocol = \"uwsgi\"")]
-    [InlineData("worker_class = \"kestrel\";\nproxy_protocol = \"v1\";\n", ":2:", "proxy_protocol: the PROXY protocol is not available on the kestrel worker class")]
     public void Config_errors_exit_1_naming_file_line_and_subject(string script, string line, string subject)
     {
         string conf = Write("bad.conf.csx", script);
@@ -106,6 +105,10 @@ public sealed class CliTests : IDisposable
         r.StdErr.ShouldContain("protocol: 'uwsgi' is not available on the kestrel worker class");
         r.StdErr.ShouldContain("protocol from the command line, worker_class from the command line");
         Unicornet(["-k", "gthread", "--protocol", "uwsgi", "--check-config", ServerProcess.TestAppPath + ":App.Invoke"]).ExitCode.ShouldBe(0);
+
+        // The PROXY protocol means the same on every class, kestrel included.
+        CommandResult proxy = Unicornet(["-k", "kestrel", "--proxy-protocol", "v2", "--check-config", ServerProcess.TestAppPath + ":App.Invoke"]);
+        proxy.ExitCode.ShouldBe(0, proxy.Output);
     }
 
     [Fact]
