@@ -105,10 +105,12 @@ public sealed class ProxyProtocolMatrixTests
                 ["-k", "kestrel", "-w", "1", "--no-control-socket", "--proxy-protocol", "v2", "--certfile", cert, "--keyfile", key, "--http-protocols", "h2,h1", ServerProcess.TestAppPath + ":App.Invoke"],
                 waitForHttp: false);
             string url = $"https://127.0.0.1:{server.Port}/peer";
-            using HttpClient h2 = ProxiedClient(V2(IPAddress.Parse("203.0.113.5"), 40003, IPAddress.Parse("198.51.100.1"), 443), HttpVersion.Version20);
+            using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(cert, key);
+            string thumbprint = certificate.GetCertHashString();
+            using HttpClient h2 = ProxiedClient(V2(IPAddress.Parse("203.0.113.5"), 40003, IPAddress.Parse("198.51.100.1"), 443), HttpVersion.Version20, thumbprint);
             (await GetWhenServing(server, h2, url)).ShouldBe("203.0.113.5 40003 https HTTP/2\n");
 
-            using HttpClient h1 = ProxiedClient(V2(IPAddress.Parse("2001:db8::9"), 40004, IPAddress.Parse("2001:db8::1"), 443), HttpVersion.Version11);
+            using HttpClient h1 = ProxiedClient(V2(IPAddress.Parse("2001:db8::9"), 40004, IPAddress.Parse("2001:db8::1"), 443), HttpVersion.Version11, thumbprint);
             (await h1.GetStringAsync(url)).ShouldBe("2001:db8::9 40004 https HTTP/1.1\n");
         }
         finally
@@ -208,8 +210,8 @@ public sealed class ProxyProtocolMatrixTests
         text.ShouldBeEmpty("unparsed bytes after the responses");
     }
 
-    /// <summary>An HttpClient whose every connection starts with <paramref name="header"/> (any certificate is accepted).</summary>
-    private static HttpClient ProxiedClient(byte[] header, Version version)
+    /// <summary>An HttpClient whose every connection starts with <paramref name="header"/>, trusting the certificate with <paramref name="thumbprint"/>.</summary>
+    private static HttpClient ProxiedClient(byte[] header, Version version, string? thumbprint = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -229,7 +231,11 @@ public sealed class ProxyProtocolMatrixTests
                 }
             },
         };
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        if (thumbprint is not null)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, _) => cert is not null && cert.GetCertHashString() == thumbprint;
+        }
+
         return new HttpClient(handler)
         {
             DefaultRequestVersion = version,
