@@ -152,7 +152,7 @@ public sealed partial class ConfigScriptGlobals
         set => SetValue("http_parser", value);
     }
 
-    /// <summary>The longest request line accepted, in bytes. 0 means no limit; a negative value or one of 8190 and above means 8190.</summary>
+    /// <summary>The longest request line accepted, in bytes. 0 means no limit; a negative value or one of 8190 and above means 8190. On the kestrel class no limit means Kestrel's request buffer (1 MiB), past which Kestrel answers 414.</summary>
     /// <remarks>Default: <c>4094</c>.</remarks>
     public int limit_request_line
     {
@@ -360,7 +360,7 @@ public sealed partial class ConfigScriptGlobals
         set => SetValue("paste", value);
     }
 
-    /// <summary>Accept a PROXY protocol header before the first request: <c>off</c>, <c>v1</c>, <c>v2</c> or <c>auto</c>. The bare flag means <c>auto</c>.</summary>
+    /// <summary>Accept a PROXY protocol header before the first request: <c>off</c>, <c>v1</c>, <c>v2</c> or <c>auto</c>. The bare flag means <c>auto</c>. On the kestrel class the header is read before the TLS handshake (as HAProxy and nginx send it); the engine classes read it inside TLS, as gunicorn does.</summary>
     /// <remarks>Default: <c>off</c>.</remarks>
     public string? proxy_protocol
     {
