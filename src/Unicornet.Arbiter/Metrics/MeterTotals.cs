@@ -32,15 +32,51 @@ internal sealed class MeterTotals
             return; // two instruments claim one name with different shapes: keep the first
         }
 
+        bool gauge = instrument.Kind == MeterInstrumentKind.Gauge;
+        string? pidText = gauge ? pid.ToString(CultureInfo.InvariantCulture) : null;
         foreach (MeterSeries s in instrument.Series)
         {
-            IEnumerable<KeyValuePair<string, string>> labels = s.Tags.Select(t => new KeyValuePair<string, string>(OtelPrometheusNames.LabelName(t.Key), t.Value));
-            if (instrument.Kind == MeterInstrumentKind.Gauge)
+            // Loops rather than LINQ: this runs for every series of every worker on each scrape.
+            var labels = new KeyValuePair<string, string>[s.Tags.Length + (gauge ? 1 : 0)];
+            int count = 0;
+            foreach (KeyValuePair<string, string> t in s.Tags)
             {
-                labels = labels.Where(l => l.Key != "pid").Append(new("pid", pid.ToString(CultureInfo.InvariantCulture)));
+                string key = OtelPrometheusNames.LabelName(t.Key);
+                if (!gauge || key != "pid")
+                {
+                    labels[count++] = new(key, t.Value);
+                }
             }
 
-            family.Add(labels.OrderBy(l => l.Key, StringComparer.Ordinal).ToArray(), s.Value, s.Counts);
+            if (pidText is not null)
+            {
+                labels[count++] = new("pid", pidText);
+            }
+
+            if (count != labels.Length)
+            {
+                labels = labels.AsSpan(0, count).ToArray();
+            }
+
+            SortByKey(labels);
+            family.Add(labels, s.Value, s.Counts);
+        }
+    }
+
+    /// <summary>A stable insertion sort by key (tag sets are a handful of labels).</summary>
+    private static void SortByKey(KeyValuePair<string, string>[] labels)
+    {
+        for (int i = 1; i < labels.Length; i++)
+        {
+            KeyValuePair<string, string> item = labels[i];
+            int j = i - 1;
+            while (j >= 0 && string.CompareOrdinal(labels[j].Key, item.Key) > 0)
+            {
+                labels[j + 1] = labels[j];
+                j--;
+            }
+
+            labels[j + 1] = item;
         }
     }
 
@@ -89,7 +125,13 @@ internal sealed class MeterTotals
 
         public void Add(KeyValuePair<string, string>[] labels, double value, long[] counts)
         {
-            string key = string.Join('\u0001', labels.Select(l => l.Key + "\u0002" + l.Value));
+            var joined = new System.Text.StringBuilder();
+            for (int i = 0; i < labels.Length; i++)
+            {
+                joined.Append(i == 0 ? "" : "\u0001").Append(labels[i].Key).Append('\u0002').Append(labels[i].Value);
+            }
+
+            string key = joined.ToString();
             if (!_series.TryGetValue(key, out Series? s))
             {
                 s = new Series(labels, Kind == MeterInstrumentKind.Histogram ? new long[Bounds.Length + 1] : []);

@@ -12,13 +12,20 @@ internal sealed class RequestTotals
     private readonly Dictionary<string, Cell> _cells = new(StringComparer.Ordinal);
 
     /// <summary>The series, in a stable order.</summary>
-    public IEnumerable<Cell> Cells
+    public Cell[] Cells
     {
         get
         {
-            string[] keys = [.. _cells.Keys];
+            string[] keys = new string[_cells.Count];
+            _cells.Keys.CopyTo(keys, 0);
             Array.Sort(keys, StringComparer.Ordinal);
-            return keys.Select(k => _cells[k]);
+            var cells = new Cell[keys.Length];
+            for (int i = 0; i < keys.Length; i++)
+            {
+                cells[i] = _cells[keys[i]];
+            }
+
+            return cells;
         }
     }
 
