@@ -9,9 +9,10 @@ namespace Unicornet.Arbitration;
 /// </summary>
 internal sealed class MeterTotals
 {
-    private readonly SortedDictionary<string, Family> _families = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Family> _families = new(StringComparer.Ordinal);
 
-    public IEnumerable<Family> Families => _families.Values;
+    /// <summary>The families in ordinal name order.</summary>
+    public Family[] Families => OrdinalOrder.Values(_families);
 
     /// <summary>Adds one worker's instrument; <paramref name="pid"/> labels gauges; <paramref name="monotonicOnly"/> skips what must not outlive its worker.</summary>
     public void Add(MeterInstrument instrument, int pid, bool monotonicOnly = false)
@@ -82,7 +83,7 @@ internal sealed class MeterTotals
 
     public void AddAll(MeterTotals other)
     {
-        foreach (Family f in other._families.Values)
+        foreach (Family f in other.Families)
         {
             if (!_families.TryGetValue(f.Name, out Family? mine))
             {
@@ -103,7 +104,7 @@ internal sealed class MeterTotals
 
     internal sealed class Family
     {
-        private readonly SortedDictionary<string, Series> _series = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
 
         public Family(string name, MeterInstrumentKind kind, string help, double[] bounds)
         {
@@ -121,7 +122,8 @@ internal sealed class MeterTotals
 
         public double[] Bounds { get; }
 
-        public IEnumerable<Series> Series => _series.Values;
+        /// <summary>The series in ordinal order of their label sets.</summary>
+        public Series[] Series => OrdinalOrder.Values(_series);
 
         public void Add(KeyValuePair<string, string>[] labels, double value, long[] counts)
         {

@@ -69,13 +69,13 @@ internal static class MetricsDocument
                 inState += workers[i].State == state ? 1 : 0;
             }
 
-            w.Sample("unicornet_workers", [new("state", state)], inState);
+            w.Sample("unicornet_workers", One("state", state), inState);
         }
 
         w.Family("unicornet_worker_restarts_total", ExpositionType.Counter, "Workers replaced, by reason.");
         foreach (RestartReason reason in MetricsRegistry.RestartReasons)
         {
-            w.Sample("unicornet_worker_restarts_total", [new("reason", ReasonLabel(reason))], scrape.Restarts[(int)reason]);
+            w.Sample("unicornet_worker_restarts_total", One("reason", ReasonLabel(reason)), scrape.Restarts[(int)reason]);
         }
 
         // Plain arrays and classes: generic code over our own structs would be JIT-compiled into the master.
@@ -139,7 +139,7 @@ internal static class MetricsDocument
         Array.Sort(names, StringComparer.Ordinal);
         foreach (string name in names)
         {
-            w.Sample("unicornet_dirty_workers", [new("state", name)], states[name]);
+            w.Sample("unicornet_dirty_workers", One("state", name), states[name]);
         }
 
         w.Family("unicornet_stash_tables", ExpositionType.Gauge, "Stash tables the dirty arbiter holds.");
@@ -171,6 +171,12 @@ internal static class MetricsDocument
             }
         }
     }
+
+    /// <summary>
+    /// A one-label set as a plain array: a collection expression passed as IReadOnlyList would be a compiler-made
+    /// generic type over KeyValuePair, which ReadyToRun does not precompile, so every scrape path would JIT it.
+    /// </summary>
+    private static KeyValuePair<string, string>[] One(string name, string value) => [new(name, value)];
 
     private static string ReasonLabel(RestartReason reason) => reason switch
     {

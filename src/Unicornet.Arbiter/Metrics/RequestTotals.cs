@@ -12,22 +12,7 @@ internal sealed class RequestTotals
     private readonly Dictionary<string, Cell> _cells = new(StringComparer.Ordinal);
 
     /// <summary>The series, in a stable order.</summary>
-    public Cell[] Cells
-    {
-        get
-        {
-            string[] keys = new string[_cells.Count];
-            _cells.Keys.CopyTo(keys, 0);
-            Array.Sort(keys, StringComparer.Ordinal);
-            var cells = new Cell[keys.Length];
-            for (int i = 0; i < keys.Length; i++)
-            {
-                cells[i] = _cells[keys[i]];
-            }
-
-            return cells;
-        }
-    }
+    public Cell[] Cells => OrdinalOrder.Values(_cells);
 
     public void Add(HttpMethodKind method, int status, ReadOnlySpan<long> buckets, long sumNanoseconds)
     {

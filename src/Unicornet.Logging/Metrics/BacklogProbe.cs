@@ -27,7 +27,14 @@ public sealed class BacklogProbe
     /// <summary>Creates a probe for the listening sockets with these descriptors.</summary>
     public BacklogProbe(IEnumerable<int> listenerFds)
     {
-        _fds = [.. listenerFds];
+        ArgumentNullException.ThrowIfNull(listenerFds);
+        var fds = new List<int>();
+        foreach (int fd in listenerFds)
+        {
+            fds.Add(fd);
+        }
+
+        _fds = fds.ToArray();
         long[] inodes = new long[_fds.Length];
         int count = 0;
         foreach (int fd in _fds)
@@ -40,14 +47,15 @@ public sealed class BacklogProbe
             }
         }
 
-        _inodes = inodes[..count];
+        _inodes = new long[count];
+        Array.Copy(inodes, _inodes, count);
     }
 
     /// <summary>Whether this probe watches exactly these descriptors, in this order (a caller keeps it until its listeners change).</summary>
-    public bool Watches(IReadOnlyList<int> listenerFds)
+    public bool Watches(int[] listenerFds)
     {
         ArgumentNullException.ThrowIfNull(listenerFds);
-        if (listenerFds.Count != _fds.Length)
+        if (listenerFds.Length != _fds.Length)
         {
             return false;
         }
