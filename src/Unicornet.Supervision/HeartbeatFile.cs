@@ -19,13 +19,13 @@ public sealed class HeartbeatFile : IDisposable
     private const int RequestsOffset = 16;
     private const int ConnectionsOffset = 24;
 
-    private readonly MemoryMappedFile _file;
+    private readonly SharedMapping _mapping;
     private readonly MemoryMappedViewAccessor _view;
 
-    private HeartbeatFile(MemoryMappedFile file)
+    private HeartbeatFile(SharedMapping mapping)
     {
-        _file = file;
-        _view = file.CreateViewAccessor(0, Size, MemoryMappedFileAccess.ReadWrite);
+        _mapping = mapping;
+        _view = mapping.View;
     }
 
     /// <summary>The file's path.</summary>
@@ -34,11 +34,7 @@ public sealed class HeartbeatFile : IDisposable
     /// <summary>Creates (master side) a fresh slot file stamped with the current tick.</summary>
     public static HeartbeatFile Create(string path)
     {
-        using (var fs = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite))
-        {
-            fs.SetLength(Size);
-        }
-
+        SharedMapping.CreateFile(path, Size);
         HeartbeatFile hb = Open(path);
         hb.Beat();
         return hb;
@@ -46,7 +42,7 @@ public sealed class HeartbeatFile : IDisposable
 
     /// <summary>Maps an existing slot file (worker side).</summary>
     public static HeartbeatFile Open(string path) =>
-        new(MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, Size, MemoryMappedFileAccess.ReadWrite)) { Path = path };
+        new(SharedMapping.Open(path, Size)) { Path = path };
 
     /// <summary>Records a heartbeat stamped now.</summary>
     public void Beat() => _view.Write(TickOffset, MonotonicClock.Now);
@@ -85,9 +81,5 @@ public sealed class HeartbeatFile : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        _view.Dispose();
-        _file.Dispose();
-    }
+    public void Dispose() => _mapping.Dispose();
 }

@@ -53,13 +53,13 @@ public sealed class InFlightFile : IDisposable
     [ThreadStatic]
     private static byte[]? s_scratch;
 
-    private readonly MemoryMappedFile _file;
+    private readonly SharedMapping _mapping;
     private readonly MemoryMappedViewAccessor _view;
 
-    private InFlightFile(MemoryMappedFile file, string path)
+    private InFlightFile(SharedMapping mapping, string path)
     {
-        _file = file;
-        _view = file.CreateViewAccessor(0, Size, MemoryMappedFileAccess.ReadWrite);
+        _mapping = mapping;
+        _view = mapping.View;
         Path = path;
     }
 
@@ -72,11 +72,7 @@ public sealed class InFlightFile : IDisposable
     /// <summary>Creates (master side) an empty file.</summary>
     public static InFlightFile Create(string path)
     {
-        using (var fs = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite))
-        {
-            fs.SetLength(Size);
-        }
-
+        SharedMapping.CreateFile(path, Size);
         InFlightFile file = Open(path);
         file._view.Write(SlotsOffset, Slots);
         file._view.Write(MagicOffset, Magic);
@@ -85,7 +81,7 @@ public sealed class InFlightFile : IDisposable
 
     /// <summary>Maps an existing file (worker side).</summary>
     public static InFlightFile Open(string path) =>
-        new(MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, Size, MemoryMappedFileAccess.ReadWrite), path);
+        new(SharedMapping.Open(path, Size), path);
 
     /// <summary>Maps the file if it exists and is one (a worker started without a master has none); null otherwise.</summary>
     public static InFlightFile? TryOpen(string? path)
@@ -211,11 +207,7 @@ public sealed class InFlightFile : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        _view.Dispose();
-        _file.Dispose();
-    }
+    public void Dispose() => _mapping.Dispose();
 
     /// <summary>
     /// Writes <c>address:port</c> (<c>[v6]:port</c>, <c>unix</c> for a Unix socket's peer) into

@@ -9,9 +9,10 @@ namespace Unicornet.Arbitration;
 /// </summary>
 internal sealed class MeterTotals
 {
-    private readonly SortedDictionary<string, Family> _families = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Family> _families = new(StringComparer.Ordinal);
 
-    public IEnumerable<Family> Families => _families.Values;
+    /// <summary>The families in ordinal name order.</summary>
+    public Family[] Families => OrdinalOrder.Values(_families);
 
     /// <summary>Adds one worker's instrument; <paramref name="pid"/> labels gauges; <paramref name="monotonicOnly"/> skips what must not outlive its worker.</summary>
     public void Add(MeterInstrument instrument, int pid, bool monotonicOnly = false)
@@ -32,21 +33,57 @@ internal sealed class MeterTotals
             return; // two instruments claim one name with different shapes: keep the first
         }
 
+        bool gauge = instrument.Kind == MeterInstrumentKind.Gauge;
+        string? pidText = gauge ? pid.ToString(CultureInfo.InvariantCulture) : null;
         foreach (MeterSeries s in instrument.Series)
         {
-            IEnumerable<KeyValuePair<string, string>> labels = s.Tags.Select(t => new KeyValuePair<string, string>(OtelPrometheusNames.LabelName(t.Key), t.Value));
-            if (instrument.Kind == MeterInstrumentKind.Gauge)
+            // Loops rather than LINQ: this runs for every series of every worker on each scrape.
+            var labels = new KeyValuePair<string, string>[s.Tags.Length + (gauge ? 1 : 0)];
+            int count = 0;
+            foreach (KeyValuePair<string, string> t in s.Tags)
             {
-                labels = labels.Where(l => l.Key != "pid").Append(new("pid", pid.ToString(CultureInfo.InvariantCulture)));
+                string key = OtelPrometheusNames.LabelName(t.Key);
+                if (!gauge || key != "pid")
+                {
+                    labels[count++] = new(key, t.Value);
+                }
             }
 
-            family.Add(labels.OrderBy(l => l.Key, StringComparer.Ordinal).ToArray(), s.Value, s.Counts);
+            if (pidText is not null)
+            {
+                labels[count++] = new("pid", pidText);
+            }
+
+            if (count != labels.Length)
+            {
+                labels = labels.AsSpan(0, count).ToArray();
+            }
+
+            SortByKey(labels);
+            family.Add(labels, s.Value, s.Counts);
+        }
+    }
+
+    /// <summary>A stable insertion sort by key (tag sets are a handful of labels).</summary>
+    private static void SortByKey(KeyValuePair<string, string>[] labels)
+    {
+        for (int i = 1; i < labels.Length; i++)
+        {
+            KeyValuePair<string, string> item = labels[i];
+            int j = i - 1;
+            while (j >= 0 && string.CompareOrdinal(labels[j].Key, item.Key) > 0)
+            {
+                labels[j + 1] = labels[j];
+                j--;
+            }
+
+            labels[j + 1] = item;
         }
     }
 
     public void AddAll(MeterTotals other)
     {
-        foreach (Family f in other._families.Values)
+        foreach (Family f in other.Families)
         {
             if (!_families.TryGetValue(f.Name, out Family? mine))
             {
@@ -67,7 +104,7 @@ internal sealed class MeterTotals
 
     internal sealed class Family
     {
-        private readonly SortedDictionary<string, Series> _series = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
 
         public Family(string name, MeterInstrumentKind kind, string help, double[] bounds)
         {
@@ -85,11 +122,18 @@ internal sealed class MeterTotals
 
         public double[] Bounds { get; }
 
-        public IEnumerable<Series> Series => _series.Values;
+        /// <summary>The series in ordinal order of their label sets.</summary>
+        public Series[] Series => OrdinalOrder.Values(_series);
 
         public void Add(KeyValuePair<string, string>[] labels, double value, long[] counts)
         {
-            string key = string.Join('\u0001', labels.Select(l => l.Key + "\u0002" + l.Value));
+            var joined = new System.Text.StringBuilder();
+            for (int i = 0; i < labels.Length; i++)
+            {
+                joined.Append(i == 0 ? "" : "\u0001").Append(labels[i].Key).Append('\u0002').Append(labels[i].Value);
+            }
+
+            string key = joined.ToString();
             if (!_series.TryGetValue(key, out Series? s))
             {
                 s = new Series(labels, Kind == MeterInstrumentKind.Histogram ? new long[Bounds.Length + 1] : []);

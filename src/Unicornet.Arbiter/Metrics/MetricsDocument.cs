@@ -60,23 +60,29 @@ internal static class MetricsDocument
     private static void WriteWorkers(ExpositionWriter w, MetricsScrape scrape)
     {
         w.Family("unicornet_workers", ExpositionType.Gauge, "HTTP workers by state.");
+        IReadOnlyList<WorkerFigures> workers = scrape.Workers;
         foreach (string state in s_states)
         {
-            w.Sample("unicornet_workers", [new("state", state)], scrape.Workers.Count(x => x.State == state));
+            int inState = 0;
+            for (int i = 0; i < workers.Count; i++)
+            {
+                inState += workers[i].State == state ? 1 : 0;
+            }
+
+            w.Sample("unicornet_workers", One("state", state), inState);
         }
 
         w.Family("unicornet_worker_restarts_total", ExpositionType.Counter, "Workers replaced, by reason.");
         foreach (RestartReason reason in MetricsRegistry.RestartReasons)
         {
-            w.Sample("unicornet_worker_restarts_total", [new("reason", ReasonLabel(reason))], scrape.Restarts[(int)reason]);
+            w.Sample("unicornet_worker_restarts_total", One("reason", ReasonLabel(reason)), scrape.Restarts[(int)reason]);
         }
 
         // Plain arrays and classes: generic code over our own structs would be JIT-compiled into the master.
-        WorkerFigures[] workers = [.. scrape.Workers];
-        KeyValuePair<string, string>[][] pids = new KeyValuePair<string, string>[workers.Length][];
-        long?[] rss = new long?[workers.Length];
-        double?[] cpu = new double?[workers.Length];
-        for (int i = 0; i < workers.Length; i++)
+        KeyValuePair<string, string>[][] pids = new KeyValuePair<string, string>[workers.Count][];
+        long?[] rss = new long?[workers.Count];
+        double?[] cpu = new double?[workers.Count];
+        for (int i = 0; i < workers.Count; i++)
         {
             pids[i] = [new("pid", workers[i].Pid.ToString(CultureInfo.InvariantCulture))];
             rss[i] = ProcessInfo.ResidentBytes(workers[i].Pid);
@@ -84,7 +90,7 @@ internal static class MetricsDocument
         }
 
         w.Family("unicornet_worker_resident_memory_bytes", ExpositionType.Gauge, "Resident set size of each worker.");
-        for (int i = 0; i < workers.Length; i++)
+        for (int i = 0; i < workers.Count; i++)
         {
             if (rss[i] is long bytes)
             {
@@ -93,7 +99,7 @@ internal static class MetricsDocument
         }
 
         w.Family("unicornet_worker_cpu_seconds_total", ExpositionType.Counter, "User and system CPU time of each worker.");
-        for (int i = 0; i < workers.Length; i++)
+        for (int i = 0; i < workers.Count; i++)
         {
             if (cpu[i] is double seconds)
             {
@@ -102,13 +108,13 @@ internal static class MetricsDocument
         }
 
         w.Family("unicornet_worker_age_seconds", ExpositionType.Gauge, "Seconds since the master started each worker.");
-        for (int i = 0; i < workers.Length; i++)
+        for (int i = 0; i < workers.Count; i++)
         {
             w.Sample("unicornet_worker_age_seconds", pids[i], Math.Round(workers[i].AgeSeconds, 3));
         }
 
         w.Family("unicornet_worker_requests_total", ExpositionType.Counter, "Requests each live worker served.");
-        for (int i = 0; i < workers.Length; i++)
+        for (int i = 0; i < workers.Count; i++)
         {
             w.Sample("unicornet_worker_requests_total", pids[i], workers[i].Requests);
         }
@@ -133,7 +139,7 @@ internal static class MetricsDocument
         Array.Sort(names, StringComparer.Ordinal);
         foreach (string name in names)
         {
-            w.Sample("unicornet_dirty_workers", [new("state", name)], states[name]);
+            w.Sample("unicornet_dirty_workers", One("state", name), states[name]);
         }
 
         w.Family("unicornet_stash_tables", ExpositionType.Gauge, "Stash tables the dirty arbiter holds.");
@@ -165,6 +171,12 @@ internal static class MetricsDocument
             }
         }
     }
+
+    /// <summary>
+    /// A one-label set as a plain array: a collection expression passed as IReadOnlyList would be a compiler-made
+    /// generic type over KeyValuePair, which ReadyToRun does not precompile, so every scrape path would JIT it.
+    /// </summary>
+    private static KeyValuePair<string, string>[] One(string name, string value) => [new(name, value)];
 
     private static string ReasonLabel(RestartReason reason) => reason switch
     {

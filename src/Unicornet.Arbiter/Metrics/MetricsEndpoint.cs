@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Sockets;
 using System.Text;
 using Unicornet.Config;
@@ -13,6 +14,12 @@ namespace Unicornet.Arbitration;
 /// hostile scraper costs the master a few threads for a few seconds and nothing else. Kept to sockets and a
 /// string writer so the master carries no web stack (ASP.NET Core's server, prometheus-net) in its memory.
 /// </summary>
+/// <remarks>
+/// Memory is the goal here (issue 14: metrics on costs the master at most 3 MB): the request head is parsed
+/// as bytes in a pooled buffer, the response is encoded into a pooled buffer, the backlog probe is kept while
+/// the listeners stay the same, and after a scrape a collection hands its memory back (see
+/// <see cref="GiveBackScrapeMemory"/>).
+/// </remarks>
 internal sealed class MetricsEndpoint : IDisposable
 {
     private const int MaxHead = 8 * 1024;
@@ -23,6 +30,8 @@ internal sealed class MetricsEndpoint : IDisposable
     private readonly MasterContext _ctx;
     private readonly MetricsRegistry _registry;
     private readonly Listener _listener;
+    private readonly object _probeGate = new();
+    private BacklogProbe? _backlog;
     private int _active;
     private int _disposed;
 
@@ -107,6 +116,7 @@ internal sealed class MetricsEndpoint : IDisposable
     {
         using (client)
         {
+            bool scraped = false;
             try
             {
                 client.ReceiveTimeout = (int)s_headDeadline.TotalMilliseconds;
@@ -118,6 +128,7 @@ internal sealed class MetricsEndpoint : IDisposable
                 }
 
                 Reply reply = Answer(head);
+                scraped = head.Path == "/metrics";
                 Send(client, reply.Status, reply.ContentType, reply.Body, head.Method == "HEAD");
             }
             catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
@@ -129,8 +140,25 @@ internal sealed class MetricsEndpoint : IDisposable
                 // A scrape must never take the master down.
                 _ctx.Log.MetricsScrapeFailed(e.Message);
             }
+            finally
+            {
+                if (scraped)
+                {
+                    GiveBackScrapeMemory();
+                }
+            }
         }
     }
+
+    /// <summary>
+    /// Hands a scrape's memory back to the system. The master allocates so little besides scrapes that its gen0
+    /// budget is never reached, so without this every scrape's garbage would stay in freshly touched pages; a plain
+    /// gen0 collection keeps the pages committed (measured: more PSS than no collection at all). An aggressive
+    /// collection compacts and decommits; on the master's heap of a few hundred KB it takes about a millisecond,
+    /// less than the scrape's own /proc reads.
+    /// </summary>
+    private static void GiveBackScrapeMemory() =>
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     private Reply Answer(RequestHead head)
     {
@@ -159,8 +187,7 @@ internal sealed class MetricsEndpoint : IDisposable
     public string Render(bool openMetrics)
     {
         MetricsScrape scrape = _registry.Collect();
-        List<Listener> listeners = _ctx.Listeners;
-        int? backlog = listeners.Count == 0 ? null : new BacklogProbe(listeners.Select(l => l.Fd)).Read();
+        int? backlog = ReadBacklog();
         IReadOnlyDictionary<string, object?>? dirty = null;
         if (_ctx.Dirty is { } supervisor)
         {
@@ -177,37 +204,72 @@ internal sealed class MetricsEndpoint : IDisposable
         return MetricsDocument.Render(scrape, openMetrics, backlog, dirty);
     }
 
+    /// <summary>The listeners' accept queues; the probe (which resolves the sockets' inodes) is kept until the listeners change.</summary>
+    private int? ReadBacklog()
+    {
+        List<Listener> listeners = _ctx.Listeners;
+        if (listeners.Count == 0)
+        {
+            return null;
+        }
+
+        int[] fds = new int[listeners.Count];
+        for (int i = 0; i < fds.Length; i++)
+        {
+            fds[i] = listeners[i].Fd;
+        }
+
+        BacklogProbe probe;
+        lock (_probeGate)
+        {
+            if (_backlog is null || !_backlog.Watches(fds))
+            {
+                _backlog = new BacklogProbe(fds);
+            }
+
+            probe = _backlog;
+        }
+
+        return probe.Read();
+    }
+
     private static RequestHead? ReadHead(Socket client)
     {
-        byte[] buffer = new byte[MaxHead];
-        int length = 0;
-        long deadline = Environment.TickCount64 + (long)s_headDeadline.TotalMilliseconds;
-        while (true)
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(MaxHead);
+        try
         {
-            int end = buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8);
-            if (end >= 0)
+            int length = 0;
+            long deadline = Environment.TickCount64 + (long)s_headDeadline.TotalMilliseconds;
+            while (true)
             {
-                return RequestHead.Parse(Encoding.Latin1.GetString(buffer, 0, end));
-            }
+                int end = buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8);
+                if (end >= 0)
+                {
+                    return RequestHead.Parse(buffer.AsSpan(0, end));
+                }
 
-            if (length == buffer.Length || Environment.TickCount64 > deadline)
-            {
-                return null;
-            }
+                if (length >= MaxHead || Environment.TickCount64 > deadline)
+                {
+                    return null;
+                }
 
-            int n = client.Receive(buffer, length, buffer.Length - length, SocketFlags.None);
-            if (n == 0)
-            {
-                return null;
-            }
+                int n = client.Receive(buffer, length, MaxHead - length, SocketFlags.None);
+                if (n == 0)
+                {
+                    return null;
+                }
 
-            length += n;
+                length += n;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
     private static void Send(Socket client, int status, string contentType, string body, bool head)
     {
-        byte[] payload = Encoding.UTF8.GetBytes(body);
         string reason = status switch
         {
             200 => "OK",
@@ -216,11 +278,30 @@ internal sealed class MetricsEndpoint : IDisposable
             405 => "Method Not Allowed",
             _ => "Service Unavailable",
         };
-        string headers = $"HTTP/1.1 {status} {reason}\r\nContent-Type: {contentType}\r\nContent-Length: {payload.Length}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
-        client.Send(Encoding.ASCII.GetBytes(headers));
-        if (!head)
+
+        // One pooled buffer for head and body: a scrape's document is encoded once, into memory the next scrape reuses.
+        const int headRoom = 512;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(headRoom + Encoding.UTF8.GetMaxByteCount(body.Length));
+        try
         {
-            client.Send(payload);
+            int bodyLength = Encoding.UTF8.GetBytes(body, buffer.AsSpan(headRoom));
+            string headers = string.Concat(
+                "HTTP/1.1 ", status.ToString(System.Globalization.CultureInfo.InvariantCulture), " ", reason,
+                "\r\nContent-Type: ", contentType,
+                "\r\nContent-Length: ", bodyLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n");
+            int headLength = Encoding.ASCII.GetBytes(headers, buffer);
+            if (!head)
+            {
+                // The body follows the head in the buffer, so the response goes out in one write.
+                buffer.AsSpan(headRoom, bodyLength).CopyTo(buffer.AsSpan(headLength));
+            }
+
+            client.Send(buffer, 0, head ? headLength : headLength + bodyLength, SocketFlags.None);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         client.Shutdown(SocketShutdown.Send);
@@ -255,28 +336,50 @@ internal sealed class MetricsEndpoint : IDisposable
 
     private sealed record RequestHead(string Method, string Path, string? Accept)
     {
-        public static RequestHead? Parse(string head)
+        /// <summary>Parses the head (without its closing blank line) as bytes: only the three short strings a reply needs are made.</summary>
+        public static RequestHead? Parse(ReadOnlySpan<byte> head)
         {
-            string[] lines = head.Split("\r\n");
-            string[] requestLine = lines[0].Split(' ');
-            if (requestLine.Length != 3 || !requestLine[2].StartsWith("HTTP/1.", StringComparison.Ordinal))
+            int lineEnd = head.IndexOf("\r\n"u8);
+            ReadOnlySpan<byte> requestLine = lineEnd >= 0 ? head[..lineEnd] : head;
+            int sp1 = requestLine.IndexOf((byte)' ');
+            if (sp1 < 0)
             {
                 return null;
             }
 
-            string target = requestLine[1];
-            int query = target.IndexOf('?', StringComparison.Ordinal);
-            string? accept = null;
-            foreach (string line in lines.Skip(1))
+            ReadOnlySpan<byte> afterMethod = requestLine[(sp1 + 1)..];
+            int sp2 = afterMethod.IndexOf((byte)' ');
+            if (sp2 < 0)
             {
-                int colon = line.IndexOf(':', StringComparison.Ordinal);
-                if (colon > 0 && line.AsSpan(0, colon).Trim().Equals("accept", StringComparison.OrdinalIgnoreCase))
+                return null;
+            }
+
+            ReadOnlySpan<byte> target = afterMethod[..sp2];
+            ReadOnlySpan<byte> version = afterMethod[(sp2 + 1)..];
+            if (version.Contains((byte)' ') || !version.StartsWith("HTTP/1."u8))
+            {
+                return null;
+            }
+
+            int query = target.IndexOf((byte)'?');
+            string? accept = null;
+            ReadOnlySpan<byte> rest = lineEnd >= 0 ? head[(lineEnd + 2)..] : default;
+            while (!rest.IsEmpty)
+            {
+                int end = rest.IndexOf("\r\n"u8);
+                ReadOnlySpan<byte> line = end >= 0 ? rest[..end] : rest;
+                rest = end >= 0 ? rest[(end + 2)..] : default;
+                int colon = line.IndexOf((byte)':');
+                if (colon > 0 && Ascii.EqualsIgnoreCase(line[..colon].Trim(" \t"u8), "accept"u8))
                 {
-                    accept = line[(colon + 1)..].Trim();
+                    accept = Encoding.Latin1.GetString(line[(colon + 1)..].Trim(" \t"u8));
                 }
             }
 
-            return new RequestHead(requestLine[0], query >= 0 ? target[..query] : target, accept);
+            return new RequestHead(
+                Encoding.Latin1.GetString(requestLine[..sp1]),
+                Encoding.Latin1.GetString(query >= 0 ? target[..query] : target),
+                accept);
         }
     }
 }

@@ -12,15 +12,7 @@ internal sealed class RequestTotals
     private readonly Dictionary<string, Cell> _cells = new(StringComparer.Ordinal);
 
     /// <summary>The series, in a stable order.</summary>
-    public IEnumerable<Cell> Cells
-    {
-        get
-        {
-            string[] keys = [.. _cells.Keys];
-            Array.Sort(keys, StringComparer.Ordinal);
-            return keys.Select(k => _cells[k]);
-        }
-    }
+    public Cell[] Cells => OrdinalOrder.Values(_cells);
 
     public void Add(HttpMethodKind method, int status, ReadOnlySpan<long> buckets, long sumNanoseconds)
     {

@@ -1,5 +1,3 @@
-using System.IO.MemoryMappedFiles;
-
 namespace Unicornet.Supervision.Metrics;
 
 /// <summary>
@@ -37,19 +35,17 @@ public sealed unsafe class WorkerMetricsFile : IDisposable
     /// <summary>Room for the encoded meter block.</summary>
     public const int MeterCapacity = Size - MeterOffset;
 
-    private readonly MemoryMappedFile _file;
-    private readonly MemoryMappedViewAccessor _view;
+    private readonly SharedMapping _mapping;
     private readonly byte* _base;
     private int _disposed;
 
-    private WorkerMetricsFile(MemoryMappedFile file, string path)
+    private WorkerMetricsFile(SharedMapping mapping, string path)
     {
-        _file = file;
+        _mapping = mapping;
         Path = path;
-        _view = file.CreateViewAccessor(0, Size, MemoryMappedFileAccess.ReadWrite);
         byte* p = null;
-        _view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
-        _base = p + _view.PointerOffset;
+        mapping.View.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
+        _base = p + mapping.View.PointerOffset;
     }
 
     /// <summary>The file's path.</summary>
@@ -63,11 +59,7 @@ public sealed unsafe class WorkerMetricsFile : IDisposable
     /// <summary>Creates (master side) a zeroed file.</summary>
     public static WorkerMetricsFile Create(string path)
     {
-        using (var fs = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite))
-        {
-            fs.SetLength(Size);
-        }
-
+        SharedMapping.CreateFile(path, Size);
         WorkerMetricsFile f = Open(path);
         *(int*)(f._base + MagicOffset) = Magic;
         return f;
@@ -94,7 +86,7 @@ public sealed unsafe class WorkerMetricsFile : IDisposable
     }
 
     private static WorkerMetricsFile Open(string path) =>
-        new(MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, Size, MemoryMappedFileAccess.ReadWrite), path);
+        new(SharedMapping.Open(path, Size), path);
 
     /// <summary>Requests in the app now.</summary>
     public long ActiveRequests => Volatile.Read(ref *(long*)(_base + ActiveOffset));
@@ -227,9 +219,8 @@ public sealed unsafe class WorkerMetricsFile : IDisposable
             return;
         }
 
-        _view.SafeMemoryMappedViewHandle.ReleasePointer();
-        _view.Dispose();
-        _file.Dispose();
+        _mapping.View.SafeMemoryMappedViewHandle.ReleasePointer();
+        _mapping.Dispose();
     }
 }
 
