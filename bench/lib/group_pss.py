@@ -7,8 +7,9 @@ The kernel's PSS splits a shared page between EVERY process that maps it, so on 
 processes run (other builds, test hosts) the framework's pages are split many ways and a pre-fork tree looks
 smaller than on a quiet box. This counts, for every resident page of the given processes, how many of THEM map
 it, and charges each 1/n: the PSS the tree would have alone. The sum is the tree's distinct resident pages.
---breakdown groups each process's charge (private and shared) by mapping: GC heap / anonymous, JIT'd code and
-stubs (memfd:doublemapper), images (framework, ASP.NET Core, unicornet, third party), native libraries, stacks.
+--breakdown groups each process's charge (private and shared) by mapping: GC heap, thread stacks, malloc arenas,
+other anonymous memory, loader heaps + JIT'd code + stubs (memfd:doublemapper), images (framework, ASP.NET Core,
+unicornet, third party), native libraries.
 """
 import collections, os, re, struct, sys
 
@@ -42,11 +43,11 @@ def category(name, perm):
     if name.startswith("/"):
         return "file:" + base if base == "unicornet" else "file:other"
     # Anonymous: thread stacks are rw mappings next to a guard page; the GC heap and loader heaps are rw too.
-    return "anon rw (GC heap, loader heaps, malloc arenas, thread stacks)" if "w" in perm else "anon " + perm
+    return "anon rw (other: runtime reservations)" if "w" in perm else "anon " + perm
 
 
 def vmas(pid):
-    """(start, end, name, perm, rss_kb) for every mapping with resident pages."""
+    """(start, end, name, perm, rss_kb) for every mapping."""
     out, cur = [], None
     with open(f"/proc/{pid}/smaps") as f:
         for line in f:
@@ -56,15 +57,54 @@ def vmas(pid):
                 out.append(cur)
             elif line.startswith("Rss:") and cur is not None:
                 cur[4] = int(line.split()[1])
-    return [v for v in out if v[4] > 0]
+    return out
+
+
+GC_SPAN = 1 << 30
+
+
+def anonymous_kinds(all_vmas):
+    """{start: kind} for anonymous rw mappings that the layout identifies.
+
+    The GC reserves one huge range (regions: hundreds of GB) and commits pieces of it, so its rw pieces sit in a
+    run of adjacent anonymous mappings spanning more than GC_SPAN. A pthread stack is an rw mapping right above
+    a one-page PROT_NONE guard. A glibc malloc arena is an rw mapping right below the PROT_NONE rest of its
+    64 MB reservation. The rest (the runtime's own reservations) stays "anon rw (other)".
+    """
+    kinds = {}
+    anon = [v for v in all_vmas if not v[2]]
+    run = []
+    for v in anon + [None]:
+        if v is not None and run and run[-1][1] == v[0]:
+            run.append(v)
+            continue
+        if run and run[-1][1] - run[0][0] > GC_SPAN:
+            for r in run:
+                kinds[r[0]] = "GC heap (reserved range)"
+        run = [v] if v is not None else []
+    by_end = {v[1]: v for v in anon}
+    by_start = {v[0]: v for v in anon}
+    for v in anon:
+        if v[0] in kinds or "w" not in v[3]:
+            continue
+        below, above = by_end.get(v[0]), by_start.get(v[1])
+        if below is not None and below[3].startswith("---") and below[1] - below[0] <= 64 * 1024:
+            kinds[v[0]] = "thread stacks"
+        elif above is not None and above[3].startswith("---"):
+            kinds[v[0]] = "malloc arenas"
+    return kinds
 
 
 def pages(pid):
     """{pfn: category} of the resident pages of pid."""
     res = {}
+    all_vmas = vmas(pid)
+    kinds = anonymous_kinds(all_vmas)
     with open(f"/proc/{pid}/pagemap", "rb") as pm:
-        for start, end, name, perm, _ in vmas(pid):
-            cat = category(name, perm)
+        for start, end, name, perm, rss in all_vmas:
+            if rss == 0:
+                continue
+            cat = kinds.get(start) or category(name, perm)
             pm.seek(start // PAGE * 8)
             data = pm.read((end - start) // PAGE * 8)
             for (entry,) in struct.iter_unpack("Q", data):

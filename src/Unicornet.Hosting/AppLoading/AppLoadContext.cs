@@ -64,17 +64,20 @@ internal sealed class AppLoadContext : AssemblyLoadContext
             return false;
         }
 
-        Version? available = s_trustedVersions.GetOrAdd(path, static p =>
+        // The version comes from the default context's copy, not from AssemblyName.GetAssemblyName(path): that reads
+        // the file with System.Reflection.Metadata, ~1.1 MB of image pages mapped in every worker for this alone
+        // (issue 15). When the answer is "shared" the default context loads that copy anyway.
+        Version? available = s_trustedVersions.GetOrAdd(path, static (_, name) =>
         {
             try
             {
-                return AssemblyName.GetAssemblyName(p).Version;
+                return Default.LoadFromAssemblyName(new AssemblyName(name)).GetName().Version;
             }
             catch (Exception ex) when (ex is IOException or BadImageFormatException)
             {
                 return null;
             }
-        });
+        }, requested.Name);
         return available is not null && (requested.Version is null || available >= requested.Version);
     }
 
