@@ -41,6 +41,12 @@ export CMD_unicornet_sync_w2="$U -k sync -w 2 $COMMON $HELLO"
 export CMD_unicornet_async_w2_metrics="$U -k async -w 2 --metrics-bind unix:/tmp/unicornet-bench-metrics-{PORT}.sock $COMMON $HELLO"
 export CMD_unicornet_gthread_w2t4="$U -k gthread -w 2 --threads 4 $COMMON $HELLO"
 export CMD_unicornet_kestrel_w2="$U -k kestrel -w 2 $COMMON $HELLO"
+# The kestrel class with one worker (per-process overhead against kestrel-raw, without the second process), and
+# w2 with the thread pool's idle spinning back at the runtime default (70): the setting unicornet changed for this
+# class (issue 15 section 3), measured in one build, e.g.
+#   REPS=5 ONLY="close ka" EXTRA="unicornet-kestrel-w2 unicornet-kestrel-w2-spin unicornet-kestrel-w1" ANCHORS="kestrel-raw" bench/run.sh /tmp/bk
+export CMD_unicornet_kestrel_w1="$U -k kestrel -w 1 $COMMON $HELLO"
+export CMD_unicornet_kestrel_w2_spin="env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70 $U -k kestrel -w 2 $COMMON $HELLO"
 # gthread with its default of 1 thread per worker, as issue 15's "gthread w2" figure.
 export CMD_unicornet_gthread_w2="$U -k gthread -w 2 $COMMON $HELLO"
 # A second build beside this one (e.g. a baseline published from another worktree): BEFORE_BIN=/path/to/unicornet

@@ -13,6 +13,8 @@ public static class ChildRuntime
 
     private const string Gen0SizeVariable = "DOTNET_GCgen0size";
 
+    private const string SpinLimitVariable = "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit";
+
     /// <summary>True when this process runs socket continuations inline (see <see cref="InlineSocketCompletionsVariable"/>).</summary>
     public static bool InlineSocketCompletions => Environment.GetEnvironmentVariable(InlineSocketCompletionsVariable) == "1";
 
@@ -24,5 +26,21 @@ public static class ChildRuntime
     {
         ArgumentNullException.ThrowIfNull(startInfo);
         startInfo.Environment[Gen0SizeVariable] = "0x200000";
+    }
+
+    /// <summary>
+    /// Thread-pool workers that find no work block at once instead of spinning first. Spinning pays when one
+    /// process owns the cores; with several worker processes sharing them, a spinning pool thread in one worker
+    /// takes the core from the other worker's busy threads. Measured on the kestrel class (2 workers, 2 cores,
+    /// Connection: close): 36-66 sched_yield calls per request, against 6 for Kestrel alone, and ~40 % more
+    /// server CPU per request. A value the operator set in the environment is kept.
+    /// </summary>
+    public static void NoThreadPoolSpinning(ProcessStartInfo startInfo)
+    {
+        ArgumentNullException.ThrowIfNull(startInfo);
+        if (!startInfo.Environment.ContainsKey(SpinLimitVariable))
+        {
+            startInfo.Environment[SpinLimitVariable] = "0";
+        }
     }
 }

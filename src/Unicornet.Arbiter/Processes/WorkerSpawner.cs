@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Unicornet.Config;
+using Unicornet.Config.Options;
 using Unicornet.Platform;
 using Unicornet.Supervision;
 
@@ -11,7 +12,7 @@ internal static class WorkerSpawner
     /// <summary>Variables a worker must not inherit from the master's own environment.</summary>
     private static readonly string[] s_masterOnly = ["UNICORNET_PID", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET"];
 
-    public static Process Start(WorkerHandle worker, string snapshotPath, string fds, int masterPid, string? checkApp = null, IReadOnlyDictionary<string, string>? extra = null)
+    public static Process Start(WorkerHandle worker, WorkerClassKind workerClass, string snapshotPath, string fds, int masterPid, string? checkApp = null, IReadOnlyDictionary<string, string>? extra = null)
     {
         ProcessStartInfo psi = SelfLauncher.StartInfo(ProcessRoles.Worker);
         foreach (string name in s_masterOnly)
@@ -27,6 +28,11 @@ internal static class WorkerSpawner
 
         ChildRuntime.UseSmallGen0(psi);
         psi.Environment["DOTNET_TieredPGO"] = "0";
+        if (workerClass == WorkerClassKind.Kestrel)
+        {
+            // Kestrel hands every socket event to the thread pool; the engine classes poll or block instead.
+            ChildRuntime.NoThreadPoolSpinning(psi);
+        }
 
         // The master holds the only write end: the worker sees EOF on stdin when the master dies.
         psi.RedirectStandardInput = true;

@@ -1,0 +1,52 @@
+using Unicornet.IntegrationTests.Support;
+
+namespace Unicornet.IntegrationTests.Workers;
+
+/// <summary>
+/// The runtime settings a worker process gets from the master through its environment, read back from the
+/// running worker's /proc/PID/environ.
+/// </summary>
+[Collection("arbiter")]
+public sealed class WorkerRuntimeTests
+{
+    private const string SpinLimit = "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit";
+
+    [Fact]
+    public async Task A_kestrel_worker_gets_thread_pool_spinning_off_and_an_engine_worker_does_not()
+    {
+        using (ServerProcess kestrel = await ServerProcess.StartAsync(["-k", "kestrel", "-w", "1", "--no-control-socket", Examples.Dll("HelloApp") + ":App"]))
+        {
+            kestrel.WaitServing(1);
+            EnvironmentOf(kestrel.WorkerPids()[0]).GetValueOrDefault(SpinLimit).ShouldBe("0");
+        }
+
+        using ServerProcess sync = await ServerProcess.StartAsync(["-k", "sync", "-w", "1", "--no-control-socket", Examples.Dll("HelloApp") + ":App"]);
+        sync.WaitServing(1);
+        EnvironmentOf(sync.WorkerPids()[0]).ContainsKey(SpinLimit).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_spin_limit_the_operator_set_reaches_the_kestrel_worker_unchanged()
+    {
+        using ServerProcess server = await ServerProcess.StartAsync(
+            ["-k", "kestrel", "-w", "1", "--no-control-socket", Examples.Dll("HelloApp") + ":App"],
+            env: new Dictionary<string, string?> { [SpinLimit] = "30" });
+        server.WaitServing(1);
+        EnvironmentOf(server.WorkerPids()[0]).GetValueOrDefault(SpinLimit).ShouldBe("30");
+    }
+
+    private static Dictionary<string, string> EnvironmentOf(int pid)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string entry in File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = entry.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0)
+            {
+                env[entry[..eq]] = entry[(eq + 1)..];
+            }
+        }
+
+        return env;
+    }
+}
