@@ -31,7 +31,8 @@ public sealed class HungWorkerDumpTests
         // With both dumps open the master still answers TTIN, and replaces the two lost workers meanwhile.
         server.Signal(Signals.SIGTTIN);
         server.WaitFor(() => server.WorkerPids().Except(hung).Count() == 3, Deadline, "3 new workers during the dumps");
-        server.Output.ShouldContain("Number of workers: 2 -> 3");
+        // The output is read from the master's pipe on its own thread: the line may land just after the pids do.
+        server.WaitForLog("Number of workers: 2 -> 3", Deadline);
         server.Output.ShouldNotContain("Stack traces of worker");
         hung.ShouldAllBe(p => ServerProcess.Alive(p));
 
