@@ -132,15 +132,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
     {
         try
         {
-            var buffer = new byte[4096];
-            var text = new StringBuilder();
-            int n;
-            while ((n = socket.Receive(buffer)) > 0)
-            {
-                text.Append(Encoding.ASCII.GetString(buffer, 0, n));
-            }
-
-            string response = text.ToString();
+            string response = ServerProcess.ReadToClose(socket);
             return response.StartsWith("HTTP/1.1 ", StringComparison.Ordinal) ? int.Parse(response.AsSpan(9, 3), CultureInfo.InvariantCulture) : 0;
         }
         catch (SocketException)

@@ -101,15 +101,7 @@ public sealed class ForwardedHeadersMatrixTests
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 20000, SendTimeout = 20000 };
         socket.Connect(IPAddress.Loopback, server.Port);
         socket.Send(Encoding.Latin1.GetBytes(request.ToString()));
-        var received = new MemoryStream();
-        byte[] buffer = new byte[8192];
-        int n;
-        while ((n = socket.Receive(buffer)) > 0)
-        {
-            received.Write(buffer, 0, n);
-        }
-
-        string response = Encoding.Latin1.GetString(received.ToArray());
+        string response = ServerProcess.ReadToClose(socket);
         response.ShouldStartWith("HTTP/1.1 ", customMessage: response);
         int status = int.Parse(response.AsSpan(9, 3), CultureInfo.InvariantCulture);
         if (status != 200)

@@ -116,22 +116,7 @@ public sealed class MalformedRequestMatrixTests
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 20000, SendTimeout = 20000 };
         socket.Connect(IPAddress.Loopback, server.Port);
         socket.Send(Encoding.Latin1.GetBytes(request));
-        var received = new MemoryStream();
-        byte[] buffer = new byte[8192];
-        try
-        {
-            int n;
-            while ((n = socket.Receive(buffer)) > 0)
-            {
-                received.Write(buffer, 0, n);
-            }
-        }
-        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset && received.Length > 0)
-        {
-            // refused with the request's bytes unread: the answer already arrived
-        }
-
-        string response = Encoding.Latin1.GetString(received.ToArray());
+        string response = ServerProcess.ReadToClose(socket, resetEnds: true);
         return response.StartsWith("HTTP/1.", StringComparison.Ordinal) && response.Length >= 12
             ? int.Parse(response.AsSpan(9, 3), CultureInfo.InvariantCulture)
             : 0;

@@ -168,22 +168,7 @@ public sealed class ProxyProtocolMatrixTests
             socket.Shutdown(SocketShutdown.Send);
         }
 
-        var received = new MemoryStream();
-        byte[] buffer = new byte[8192];
-        int n;
-        try
-        {
-            while ((n = socket.Receive(buffer)) > 0)
-            {
-                received.Write(buffer, 0, n);
-            }
-        }
-        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
-        {
-            // a refusal may reset rather than close; what arrived before counts
-        }
-
-        return string.Join('|', Responses(Encoding.Latin1.GetString(received.ToArray())));
+        return string.Join('|', Responses(ServerProcess.ReadToClose(socket, resetEnds: true)));
     }
 
     private static IEnumerable<string> Responses(string text)

@@ -265,7 +265,7 @@ internal sealed class ServerProcess : IDisposable, IAsyncDisposable
             using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = timeoutMs, SendTimeout = timeoutMs };
             s.Connect(IPAddress.Loopback, Port);
             s.Send(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
-            string text = ReadToEnd(s);
+            string text = ReadToClose(s);
             int end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
             if (!text.StartsWith("HTTP/1.", StringComparison.Ordinal) || end < 0)
             {
@@ -296,7 +296,7 @@ internal sealed class ServerProcess : IDisposable, IAsyncDisposable
             s.SendTimeout = 10000;
             s.Connect(endPoint);
             s.Send("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"u8);
-            return ReadToEnd(s);
+            return ReadToClose(s);
         }
         catch (SocketException)
         {
@@ -436,17 +436,28 @@ internal sealed class ServerProcess : IDisposable, IAsyncDisposable
         }
     }
 
-    private static string ReadToEnd(Socket s)
+    /// <summary>
+    /// Reads <paramref name="s"/> until the server closes it, as latin-1. With <paramref name="resetEnds"/> a reset ends
+    /// the answer too and what arrived before it is kept: a server refusing a request may reset with its bytes unread.
+    /// </summary>
+    public static string ReadToClose(Socket s, bool resetEnds = false)
     {
         var response = new MemoryStream();
-        byte[] buffer = new byte[4096];
-        int n;
-        while ((n = s.Receive(buffer)) > 0)
+        byte[] buffer = new byte[8192];
+        try
         {
-            response.Write(buffer, 0, n);
+            int n;
+            while ((n = s.Receive(buffer)) > 0)
+            {
+                response.Write(buffer, 0, n);
+            }
+        }
+        catch (SocketException ex) when (resetEnds && ex.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            // the answer, if any, already arrived
         }
 
-        return Encoding.ASCII.GetString(response.ToArray());
+        return Encoding.Latin1.GetString(response.ToArray());
     }
 
     private static string ReadEnviron(int pid)
