@@ -20,12 +20,13 @@ public static class ChildRuntime
 
     /// <summary>
     /// A small gen0 budget for a long-running child. Measured (dotnet-notes §8): it keeps idle and loaded RSS low
-    /// under workstation non-concurrent GC.
+    /// under workstation non-concurrent GC. A value the operator set in the environment is kept, so the budget
+    /// can be tuned per deployment without a rebuild.
     /// </summary>
     public static void UseSmallGen0(ProcessStartInfo startInfo)
     {
         ArgumentNullException.ThrowIfNull(startInfo);
-        startInfo.Environment[Gen0SizeVariable] = "0x200000";
+        startInfo.Environment.TryAdd(Gen0SizeVariable, "0x200000");
     }
 
     /// <summary>

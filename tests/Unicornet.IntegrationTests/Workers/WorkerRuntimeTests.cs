@@ -35,6 +35,23 @@ public sealed class WorkerRuntimeTests
         EnvironmentOf(server.WorkerPids()[0]).GetValueOrDefault(SpinLimit).ShouldBe("30");
     }
 
+    [Fact]
+    public async Task A_worker_gets_the_small_gen0_budget_unless_the_operator_set_one()
+    {
+        const string Gen0 = "DOTNET_GCgen0size";
+        using (ServerProcess plain = await ServerProcess.StartAsync(["-k", "async", "-w", "1", "--no-control-socket", Examples.Dll("HelloApp") + ":App"]))
+        {
+            plain.WaitServing(1);
+            EnvironmentOf(plain.WorkerPids()[0]).GetValueOrDefault(Gen0).ShouldBe("0x200000");
+        }
+
+        using ServerProcess tuned = await ServerProcess.StartAsync(
+            ["-k", "async", "-w", "1", "--no-control-socket", Examples.Dll("HelloApp") + ":App"],
+            env: new Dictionary<string, string?> { [Gen0] = "0x1000000" });
+        tuned.WaitServing(1);
+        EnvironmentOf(tuned.WorkerPids()[0]).GetValueOrDefault(Gen0).ShouldBe("0x1000000");
+    }
+
     private static Dictionary<string, string> EnvironmentOf(int pid)
     {
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
