@@ -23,9 +23,11 @@ public sealed class PeerAcceptBalancerTests : IDisposable
     {
         using HeartbeatFile own = Slot("hb-1", 0);
         using PeerAcceptBalancer balancer = PeerAcceptBalancer.For(own)!;
-        balancer.Publish(7);
+        balancer.Opened(7);
         using HeartbeatFile seen = HeartbeatFile.Open(own.Path);
         seen.Connections.ShouldBe(7);
+        balancer.Closed(6, livedMs: 5);
+        seen.Connections.ShouldBe(6);
     }
 
     [Fact]
@@ -34,6 +36,54 @@ public sealed class PeerAcceptBalancerTests : IDisposable
         using HeartbeatFile own = Slot("hb-1", 10);
         using HeartbeatFile peer = Slot("hb-2", 0);
         using PeerAcceptBalancer balancer = PeerAcceptBalancer.For(own)!;
+        Task turn = balancer.WaitTurnAsync(10, CancellationToken.None).AsTask();
+        turn.IsCompleted.ShouldBeFalse();
+        await turn.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void Does_not_hold_back_while_its_connections_are_short_lived()
+    {
+        // Connection: close traffic: more connections ended within the last second than are open now, so the
+        // split evens out by itself and holding back would only slow accepts down.
+        using HeartbeatFile own = Slot("hb-1", 10);
+        using HeartbeatFile peer = Slot("hb-2", 0);
+        using PeerAcceptBalancer balancer = PeerAcceptBalancer.For(own)!;
+        for (int i = 0; i < 11; i++)
+        {
+            balancer.Opened(11);
+            balancer.Closed(10, livedMs: 2);
+        }
+
+        balancer.WaitTurnAsync(10, CancellationToken.None).AsTask().IsCompleted.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Holds_back_again_when_few_connections_end()
+    {
+        // A few closes among many long-lived connections (keep-alive clients coming and going) still balance.
+        using HeartbeatFile own = Slot("hb-1", 10);
+        using HeartbeatFile peer = Slot("hb-2", 0);
+        using PeerAcceptBalancer balancer = PeerAcceptBalancer.For(own)!;
+        balancer.Opened(11);
+        balancer.Closed(10, livedMs: 2);
+        Task turn = balancer.WaitTurnAsync(10, CancellationToken.None).AsTask();
+        turn.IsCompleted.ShouldBeFalse();
+        await turn.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Long_connections_ending_do_not_stop_the_balancing()
+    {
+        // The keep-alive connections of one load test closing together must not leave the next burst unbalanced.
+        using HeartbeatFile own = Slot("hb-1", 10);
+        using HeartbeatFile peer = Slot("hb-2", 0);
+        using PeerAcceptBalancer balancer = PeerAcceptBalancer.For(own)!;
+        for (int i = 0; i < 64; i++)
+        {
+            balancer.Closed(10, livedMs: 3000);
+        }
+
         Task turn = balancer.WaitTurnAsync(10, CancellationToken.None).AsTask();
         turn.IsCompleted.ShouldBeFalse();
         await turn.WaitAsync(TimeSpan.FromSeconds(10));

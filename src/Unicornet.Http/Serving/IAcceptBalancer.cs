@@ -9,8 +9,11 @@ namespace Unicornet.Http.Serving;
 /// </summary>
 public interface IAcceptBalancer
 {
-    /// <summary>The loop's open connections changed to <paramref name="open"/>.</summary>
-    void Publish(int open);
+    /// <summary>The loop accepted a connection and now holds <paramref name="open"/>.</summary>
+    void Opened(int open);
+
+    /// <summary>A connection of the loop ended after <paramref name="livedMs"/> milliseconds and it now holds <paramref name="open"/>.</summary>
+    void Closed(int open, long livedMs);
 
     /// <summary>
     /// Completes when the loop, holding <paramref name="open"/> connections, may accept: at once unless another

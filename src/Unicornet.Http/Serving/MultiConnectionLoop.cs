@@ -200,7 +200,7 @@ internal sealed class MultiConnectionLoop
     {
         var connection = new Http1Connection(settings, socket);
         _connections.TryAdd(connection, 0);
-        _options.AcceptBalancer?.Publish(Interlocked.Increment(ref _open));
+        _options.AcceptBalancer?.Opened(Interlocked.Increment(ref _open));
         if (settings.AppsRunOnPollThread)
         {
             // Every socket continuation already runs on its poll thread (the async class): a hop to the pool
@@ -218,6 +218,7 @@ internal sealed class MultiConnectionLoop
 
     private async Task ServeAsync(Http1Connection connection, SemaphoreSlim slots)
     {
+        long started = Environment.TickCount64;
         try
         {
             await connection.RunAsync().ConfigureAwait(false);
@@ -230,7 +231,7 @@ internal sealed class MultiConnectionLoop
         {
             _connections.TryRemove(connection, out _);
             int open = Interlocked.Decrement(ref _open);
-            _options.AcceptBalancer?.Publish(open);
+            _options.AcceptBalancer?.Closed(open, Environment.TickCount64 - started);
             try
             {
                 slots.Release();

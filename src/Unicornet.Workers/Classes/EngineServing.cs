@@ -26,10 +26,7 @@ internal static class EngineServing
                 Tls = TlsOptions.From(worker.Config, worker.Hooks, worker.Log),
 
                 // Only the many-connection loops (gthread, async) ask it; sync accepts one connection at a time.
-                // Off: PeerAcceptBalancer evens the keep-alive split (63/1 -> 32/32 at -c64) but its hold-back
-                // cut gthread's Connection: close throughput about six-fold (1.1k against 7.2k req/s, issue 15).
-                // It comes back once it holds back only when connections are long-lived.
-                AcceptBalancer = null,
+                AcceptBalancer = PeerAcceptBalancer.For(worker.Heartbeat),
             };
         }
         catch (Exception e) when (e is not OutOfMemoryException)
