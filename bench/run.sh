@@ -49,6 +49,11 @@ export CMD_unicornet_kestrel_w1="$U -k kestrel -w 1 $COMMON $HELLO"
 export CMD_unicornet_kestrel_w2_spin="env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70 $U -k kestrel -w 2 $COMMON $HELLO"
 # gthread with its default of 1 thread per worker, as issue 15's "gthread w2" figure.
 export CMD_unicornet_gthread_w2="$U -k gthread -w 2 $COMMON $HELLO"
+# Keep-alive tail latency (issue 15 section 1): the async class with one socket engine (poll thread) per worker
+# instead of the runtime's one per core, and with socket continuations on the thread pool instead of inline, e.g.
+#   for c in 8 64 256; do CONNS=$c REPS=3 ONLY="ka" EXTRA="unicornet-async-w2 unicornet-async-w2-t1 unicornet-async-w2-noinline unicornet-gthread-w2t4 unicornet-kestrel-w2" ANCHORS="kestrel-raw" bench/run.sh /tmp/p99-c$c; done
+export CMD_unicornet_async_w2_t1="env DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=1 $U -k async -w 2 $COMMON $HELLO"
+export CMD_unicornet_async_w2_noinline="env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 $U -k async -w 2 $COMMON $HELLO"
 # A second build beside this one (e.g. a baseline published from another worktree): BEFORE_BIN=/path/to/unicornet
 # gives before-async-w2, before-gthread-w2, before-kestrel-w2, before-sync-w2 with the same arguments.
 if [[ -n "${BEFORE_BIN:-}" ]]; then
