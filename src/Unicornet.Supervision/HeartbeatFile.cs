@@ -1,4 +1,3 @@
-using System.IO.MemoryMappedFiles;
 using Unicornet.Platform;
 
 namespace Unicornet.Supervision;
@@ -20,12 +19,10 @@ public sealed class HeartbeatFile : IDisposable
     private const int ConnectionsOffset = 24;
 
     private readonly SharedMapping _mapping;
-    private readonly MemoryMappedViewAccessor _view;
 
     private HeartbeatFile(SharedMapping mapping)
     {
         _mapping = mapping;
-        _view = mapping.View;
     }
 
     /// <summary>The file's path.</summary>
@@ -45,13 +42,13 @@ public sealed class HeartbeatFile : IDisposable
         new(SharedMapping.Open(path, Size)) { Path = path };
 
     /// <summary>Records a heartbeat stamped now.</summary>
-    public void Beat() => _view.Write(TickOffset, MonotonicClock.Now);
+    public void Beat() => _mapping.WriteInt64(TickOffset, MonotonicClock.Now);
 
     /// <summary>Records a heartbeat with an explicit stamp (an older one reports a stuck request).</summary>
-    public void BeatAt(long tick) => _view.Write(TickOffset, tick);
+    public void BeatAt(long tick) => _mapping.WriteInt64(TickOffset, tick);
 
     /// <summary>The last stamp.</summary>
-    public long LastTick => _view.ReadInt64(TickOffset);
+    public long LastTick => _mapping.ReadInt64(TickOffset);
 
     /// <summary>Milliseconds since the last stamp.</summary>
     public long SilentMilliseconds => MonotonicClock.MillisecondsSince(LastTick);
@@ -59,15 +56,15 @@ public sealed class HeartbeatFile : IDisposable
     /// <summary>The phase the worker reported.</summary>
     public WorkerPhase Phase
     {
-        get => (WorkerPhase)_view.ReadInt32(PhaseOffset);
-        set => _view.Write(PhaseOffset, (int)value);
+        get => (WorkerPhase)_mapping.ReadInt32(PhaseOffset);
+        set => _mapping.WriteInt32(PhaseOffset, (int)value);
     }
 
     /// <summary>Requests the worker handled so far.</summary>
     public long Requests
     {
-        get => _view.ReadInt64(RequestsOffset);
-        set => _view.Write(RequestsOffset, value);
+        get => _mapping.ReadInt64(RequestsOffset);
+        set => _mapping.WriteInt64(RequestsOffset, value);
     }
 
     /// <summary>
@@ -76,8 +73,8 @@ public sealed class HeartbeatFile : IDisposable
     /// </summary>
     public long Connections
     {
-        get => _view.ReadInt64(ConnectionsOffset);
-        set => _view.Write(ConnectionsOffset, value);
+        get => _mapping.ReadInt64(ConnectionsOffset);
+        set => _mapping.WriteInt64(ConnectionsOffset, value);
     }
 
     /// <inheritdoc />

@@ -1,5 +1,5 @@
+using System.Buffers.Binary;
 using System.Globalization;
-using System.IO.MemoryMappedFiles;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -50,16 +50,11 @@ public sealed class InFlightFile : IDisposable
     /// <summary>Size of the file.</summary>
     public const int Size = HeaderSize + (Slots * SlotSize);
 
-    [ThreadStatic]
-    private static byte[]? s_scratch;
-
     private readonly SharedMapping _mapping;
-    private readonly MemoryMappedViewAccessor _view;
 
     private InFlightFile(SharedMapping mapping, string path)
     {
         _mapping = mapping;
-        _view = mapping.View;
         Path = path;
     }
 
@@ -74,8 +69,8 @@ public sealed class InFlightFile : IDisposable
     {
         SharedMapping.CreateFile(path, Size);
         InFlightFile file = Open(path);
-        file._view.Write(SlotsOffset, Slots);
-        file._view.Write(MagicOffset, Magic);
+        file._mapping.WriteInt32(SlotsOffset, Slots);
+        file._mapping.WriteInt32(MagicOffset, Magic);
         return file;
     }
 
@@ -94,7 +89,7 @@ public sealed class InFlightFile : IDisposable
         try
         {
             InFlightFile file = Open(path);
-            if (file._view.ReadInt32(MagicOffset) == Magic)
+            if (file._mapping.ReadInt32(MagicOffset) == Magic)
             {
                 return file;
             }
@@ -115,48 +110,50 @@ public sealed class InFlightFile : IDisposable
     /// </summary>
     public bool LastStop
     {
-        get => _view.ReadInt32(LastStopOffset) != 0;
-        set => _view.Write(LastStopOffset, value ? 1 : 0);
+        get => _mapping.ReadInt32(LastStopOffset) != 0;
+        set => _mapping.WriteInt32(LastStopOffset, value ? 1 : 0);
     }
 
     /// <summary>Requests that found every slot taken (counted, not named).</summary>
     public int Overflow
     {
-        get => _view.ReadInt32(OverflowOffset);
-        set => _view.Write(OverflowOffset, value);
+        get => _mapping.ReadInt32(OverflowOffset);
+        set => _mapping.WriteInt32(OverflowOffset, value);
     }
 
     /// <summary>Worker side: records a request in <paramref name="slot"/> (one the caller owns), stamped <paramref name="startTick"/>.</summary>
     public void Write(int slot, long startTick, string method, string path, IPAddress? address, int port)
     {
-        long at = HeaderSize + ((long)slot * SlotSize);
-        int seq = _view.ReadInt32(at + SeqOffset);
-        _view.Write(at + SeqOffset, seq | 1);
-        Thread.MemoryBarrier();
-        byte[] scratch = s_scratch ??= new byte[SlotSize];
-        int m = Ascii(method, scratch.AsSpan(0, MethodMax));
+        int at = HeaderSize + (slot * SlotSize);
         Span<char> client = stackalloc char[ClientMax];
-        int c = Ascii(client[..FormatClient(address, port, client)], scratch.AsSpan(MethodMax, ClientMax));
-        int p = Ascii(path, scratch.AsSpan(MethodMax + ClientMax, PathMax));
-        _view.WriteArray(at + MethodOffset, scratch, 0, MethodMax + ClientMax + PathMax);
-        _view.Write(at + MethodLengthOffset, (byte)m);
-        _view.Write(at + ClientLengthOffset, (byte)c);
-        _view.Write(at + PathLengthOffset, (ushort)p);
-        _view.Write(at + StartOffset, startTick);
+        int clientLength = FormatClient(address, port, client);
+        using MappingAccess slotBytes = _mapping.Access();
+        int seq = slotBytes.ReadInt32(at + SeqOffset);
+        slotBytes.WriteInt32(at + SeqOffset, seq | 1);
         Thread.MemoryBarrier();
-        _view.Write(at + SeqOffset, (seq | 1) + 1);
+        Span<byte> bytes = slotBytes.Bytes(at, SlotSize);
+        int m = Ascii(method, bytes.Slice(MethodOffset, MethodMax));
+        int c = Ascii(client[..clientLength], bytes.Slice(ClientOffset, ClientMax));
+        int p = Ascii(path, bytes.Slice(PathOffset, PathMax));
+        bytes[MethodLengthOffset] = (byte)m;
+        bytes[ClientLengthOffset] = (byte)c;
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes[PathLengthOffset..], (ushort)p);
+        slotBytes.WriteInt64(at + StartOffset, startTick);
+        Thread.MemoryBarrier();
+        slotBytes.WriteInt32(at + SeqOffset, (seq | 1) + 1);
     }
 
     /// <summary>Worker side: the request in <paramref name="slot"/> ended.</summary>
     public void Clear(int slot)
     {
-        long at = HeaderSize + ((long)slot * SlotSize);
-        int seq = _view.ReadInt32(at + SeqOffset);
-        _view.Write(at + SeqOffset, seq | 1);
+        int at = HeaderSize + (slot * SlotSize);
+        using MappingAccess slotBytes = _mapping.Access();
+        int seq = slotBytes.ReadInt32(at + SeqOffset);
+        slotBytes.WriteInt32(at + SeqOffset, seq | 1);
         Thread.MemoryBarrier();
-        _view.Write(at + StartOffset, 0L);
+        slotBytes.WriteInt64(at + StartOffset, 0L);
         Thread.MemoryBarrier();
-        _view.Write(at + SeqOffset, (seq | 1) + 1);
+        slotBytes.WriteInt32(at + SeqOffset, (seq | 1) + 1);
     }
 
     /// <summary>Master side: the requests in flight now, oldest first.</summary>
@@ -165,34 +162,35 @@ public sealed class InFlightFile : IDisposable
         var list = new List<RequestInFlight>();
         long now = MonotonicClock.Now;
         byte[] buffer = new byte[SlotSize];
+        using MappingAccess view = _mapping.Access();
         for (int slot = 0; slot < Slots; slot++)
         {
-            long at = HeaderSize + ((long)slot * SlotSize);
+            int at = HeaderSize + (slot * SlotSize);
             for (int attempt = 0; attempt < 3; attempt++)
             {
-                int before = _view.ReadInt32(at + SeqOffset);
+                int before = view.ReadInt32(at + SeqOffset);
                 if ((before & 1) != 0)
                 {
                     Thread.Yield();
                     continue;
                 }
 
-                long start = _view.ReadInt64(at + StartOffset);
+                long start = view.ReadInt64(at + StartOffset);
                 if (start == 0)
                 {
                     break;
                 }
 
-                _view.ReadArray(at, buffer, 0, SlotSize);
+                view.Bytes(at, SlotSize).CopyTo(buffer);
                 Thread.MemoryBarrier();
-                if (_view.ReadInt32(at + SeqOffset) != before)
+                if (view.ReadInt32(at + SeqOffset) != before)
                 {
                     continue;
                 }
 
                 int m = Math.Min((int)buffer[MethodLengthOffset], MethodMax);
                 int c = Math.Min((int)buffer[ClientLengthOffset], ClientMax);
-                int p = Math.Min((int)BitConverter.ToUInt16(buffer, PathLengthOffset), PathMax);
+                int p = Math.Min((int)BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(PathLengthOffset)), PathMax);
                 list.Add(new RequestInFlight(
                     Encoding.ASCII.GetString(buffer, MethodOffset, m),
                     Encoding.ASCII.GetString(buffer, PathOffset, p),
