@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Unicornet.Config.Options;
+using Unicornet.Hosting.Kestrel.HeadGuard;
 using Unicornet.Http.Forwarding;
 using Unicornet.Http.Parsing;
 using Unicornet.Http.Serving;
@@ -132,6 +133,7 @@ internal sealed class KestrelBinder
         Http.Serving.ProxyProtocolMode proxyMode = _options.ProxyProtocol;
         var proxyAllowed = new IpAllowList(_options.ProxyAllowIps);
         TimeSpan headerTimeout = _kestrel.Limits.RequestHeadersTimeout;
+        HeadRules headRules = HeadGuardRules(_kestrel.Limits);
         foreach (Socket listener in _listeners)
         {
             _kestrel.ListenHandle((ulong)listener.Handle, listen =>
@@ -147,8 +149,26 @@ internal sealed class KestrelBinder
                 {
                     listen.UseHttps(https);
                 }
+
+                if (protocols != HttpProtocols.Http2)
+                {
+                    // After TLS and the PROXY header: the guard reads the plain HTTP/1 bytes Kestrel's parser will.
+                    listen.Use(next => new HeadGuardMiddleware(next, headRules, _events, _options.Log).OnConnectionAsync);
+                }
             });
         }
+    }
+
+    /// <summary>
+    /// The longest head the guard holds back: the longest Kestrel accepts (the request line the engine allows, the
+    /// header budget), kept well below Kestrel's request buffer so a held head never stalls the transport.
+    /// </summary>
+    private HeadRules HeadGuardRules(KestrelServerLimits limits)
+    {
+        const int MaxHeld = 512 * 1024;
+        int line = HttpParserSettings.NormaliseLine(_options.LimitRequestLine);
+        long head = (line > 0 ? line + 2L : MaxHeld) + limits.MaxRequestHeadersTotalSize + 4;
+        return new HeadRules(_options.PermitUnconventionalHttpVersion, _options.CasefoldHttpMethod, (int)Math.Min(head, MaxHeld));
     }
 
     internal HttpProtocols Protocols(bool tls)
