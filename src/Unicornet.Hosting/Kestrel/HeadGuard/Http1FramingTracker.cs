@@ -76,8 +76,7 @@ internal sealed class Http1FramingTracker
             switch (_state)
             {
                 case State.Head:
-                    ScanHead(buffer, start);
-                    if (_state == State.Head)
+                    if (!ScanHead(buffer, start))
                     {
                         return;
                     }
@@ -138,8 +137,8 @@ internal sealed class Http1FramingTracker
         return State.Head;
     }
 
-    /// <summary>Looks for the end of the current head; judges it when complete.</summary>
-    private void ScanHead(in ReadOnlySequence<byte> buffer, long start)
+    /// <summary>Looks for the end of the current head and judges it: false when it is not complete yet.</summary>
+    private bool ScanHead(in ReadOnlySequence<byte> buffer, long start)
     {
         ReadOnlySpan<byte> head = Contiguous(buffer.Slice(_headStart - start), _rules.MaxHead + 4);
         // Resume the search where the last one stopped, three bytes back for a CRLF CRLF split between reads.
@@ -153,7 +152,7 @@ internal sealed class Http1FramingTracker
                 _state = State.PassThrough;
             }
 
-            return;
+            return false;
         }
 
         int length = from + found + 4;
@@ -181,6 +180,8 @@ internal sealed class Http1FramingTracker
                 _state = NextHead();
                 break;
         }
+
+        return true;
     }
 
     /// <summary>A chunk-size line or a trailer line: false when it is not complete yet.</summary>
