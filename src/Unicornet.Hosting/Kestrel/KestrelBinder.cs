@@ -27,6 +27,7 @@ internal sealed class KestrelBinder
     private readonly KestrelServingOptions _options;
     private readonly IHttpServingEvents _events;
     private readonly Action _lastRequest;
+    private readonly RequestRefusals _refusals;
     private readonly object _lock = new();
     private KestrelServerOptions? _kestrel;
     private IReadOnlyList<Socket>? _listeners;
@@ -38,6 +39,7 @@ internal sealed class KestrelBinder
         _options = options;
         _events = events;
         _lastRequest = lastRequest;
+        _refusals = new RequestRefusals(events);
     }
 
     /// <summary>
@@ -83,9 +85,9 @@ internal sealed class KestrelBinder
             HttpParserSettings.NormaliseFieldSize(_options.LimitRequestFieldSize),
             _options.PermitUnconventionalHttpMethod,
             _options.CasefoldHttpMethod);
-        app.Use(next => new RequestRulesMiddleware(next, rules).InvokeAsync);
+        app.Use(next => new RequestRulesMiddleware(next, rules, _refusals).InvokeAsync);
         var forwarding = new ForwardingPolicy(_options.HeaderMap, _options.SecureSchemeHeaders, _options.ForwardedAllowIps, _options.ForwarderHeaders, _options.RootPath);
-        app.Use(next => new ForwardingMiddleware(next, forwarding).InvokeAsync);
+        app.Use(next => new ForwardingMiddleware(next, forwarding, _refusals).InvokeAsync);
         app.UseMiddleware<ServingEventsMiddleware>(_events, _options.KeepAliveSeconds <= 0, _lastRequest);
     }
 
@@ -153,7 +155,7 @@ internal sealed class KestrelBinder
                 if (protocols != HttpProtocols.Http2)
                 {
                     // After TLS and the PROXY header: the guard reads the plain HTTP/1 bytes Kestrel's parser will.
-                    listen.Use(next => new HeadGuardMiddleware(next, headRules, _events, _options.Log).OnConnectionAsync);
+                    listen.Use(next => new HeadGuardMiddleware(next, headRules, _refusals, _options.Log).OnConnectionAsync);
                 }
             });
         }

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.AspNetCore.Http;
 using Unicornet.Http.Parsing;
-using Unicornet.Http.Serving;
 
 namespace Unicornet.Hosting.Kestrel.HeadGuard;
 
@@ -20,14 +19,14 @@ internal sealed class HeadGuardMiddleware
 {
     private readonly ConnectionDelegate _next;
     private readonly HeadRules _rules;
-    private readonly IHttpServingEvents _events;
+    private readonly RequestRefusals _refusals;
     private readonly ILog? _log;
 
-    public HeadGuardMiddleware(ConnectionDelegate next, HeadRules rules, IHttpServingEvents events, ILog? log)
+    public HeadGuardMiddleware(ConnectionDelegate next, HeadRules rules, RequestRefusals refusals, ILog? log)
     {
         _next = next;
         _rules = rules;
-        _events = events;
+        _refusals = refusals;
         _log = log;
     }
 
@@ -64,15 +63,7 @@ internal sealed class HeadGuardMiddleware
             context.Connection.RemotePort = peer.Port;
         }
 
-        try
-        {
-            var error = new HttpParseException(refusal.Error, refusal.Reason);
-            _events.RequestCompleted(context, new RequestSummary(StatusCodes.Status400BadRequest, 0, TimeSpan.Zero, "-", error) { Started = false });
-        }
-        catch (Exception)
-        {
-            // The worker's own reporting failed; Kestrel answers the 400 and closes anyway, as on the engine classes.
-        }
+        _refusals.Report(context, StatusCodes.Status400BadRequest, new HttpParseException(refusal.Error, refusal.Reason));
     }
 
     private sealed class GuardedTransport(PipeReader input, PipeWriter output) : IDuplexPipe
