@@ -169,7 +169,8 @@ internal sealed class KestrelBinder
     {
         const int MaxHeld = 512 * 1024;
         int line = HttpParserSettings.NormaliseLine(_options.LimitRequestLine);
-        long head = (line > 0 ? line + 2L : MaxHeld) + limits.MaxRequestHeadersTotalSize + 4;
+        // Kestrel's header budget counts names and values; the wire adds ": " and CRLF to each field.
+        long head = (line > 0 ? line + 2L : MaxHeld) + limits.MaxRequestHeadersTotalSize + (4L * limits.MaxRequestHeaderCount) + 4;
         return new HeadRules(_options.PermitUnconventionalHttpVersion, _options.CasefoldHttpMethod, (int)Math.Min(head, MaxHeld));
     }
 
