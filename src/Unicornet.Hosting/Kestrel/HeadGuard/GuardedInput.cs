@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 
 namespace Unicornet.Hosting.Kestrel.HeadGuard;
 
@@ -31,20 +32,41 @@ internal sealed class GuardedInput : PipeReader
         _refused = refused;
     }
 
-    public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+    public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
         while (true)
         {
             if (TryRefuse(out ReadResult refusal))
             {
-                return refusal;
+                return new ValueTask<ReadResult>(refusal);
             }
 
-            ReadResult read = await _inner.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ValueTask<ReadResult> read = _inner.ReadAsync(cancellationToken);
+            if (!read.IsCompletedSuccessfully)
+            {
+                return ReadSlowAsync(read, cancellationToken);
+            }
+
+            if (Judge(read.Result, out ReadResult result))
+            {
+                return new ValueTask<ReadResult>(result);
+            }
+        }
+    }
+
+    // Every keep-alive request waits here once: a pooled state machine, so the wait allocates nothing.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ReadResult> ReadSlowAsync(ValueTask<ReadResult> pending, CancellationToken cancellationToken)
+    {
+        ReadResult read = await pending.ConfigureAwait(false);
+        while (true)
+        {
             if (Judge(read, out ReadResult result))
             {
                 return result;
             }
+
+            read = await _inner.ReadAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
