@@ -22,6 +22,7 @@ internal sealed class GuardedInput : PipeReader
     private long _bufferStart;
     private long _examined;
     private long _returnedEnd;
+    private SequencePosition _returnedEndPosition;
     private byte[]? _refusedLine;
     private bool _refusedLineOut;
 
@@ -90,8 +91,9 @@ internal sealed class GuardedInput : PipeReader
             return;
         }
 
-        long consumedAt = _bufferStart + _buffer.Slice(0, consumed).Length;
-        _examined = _bufferStart + _buffer.Slice(0, examined).Length;
+        // Kestrel mostly hands back the end of what it was given: then no slice is needed to know the offset.
+        long consumedAt = consumed.Equals(_returnedEndPosition) ? _returnedEnd : _bufferStart + _buffer.Slice(0, consumed).Length;
+        _examined = examined.Equals(_returnedEndPosition) ? _returnedEnd : _bufferStart + _buffer.Slice(0, examined).Length;
 
         // When Kestrel has seen all it was given, the held-back rest is scanned already: only new bytes may wake it.
         _inner.AdvanceTo(consumed, _examined >= _returnedEnd ? _buffer.End : examined);
@@ -134,7 +136,9 @@ internal sealed class GuardedInput : PipeReader
         if (releasable > _examined || read.IsCompleted || read.IsCanceled)
         {
             _returnedEnd = releasable;
-            result = new ReadResult(_buffer.Slice(0, releasable - _bufferStart), read.IsCanceled, read.IsCompleted);
+            ReadOnlySequence<byte> visible = releasable == end ? _buffer : _buffer.Slice(0, releasable - _bufferStart);
+            _returnedEndPosition = visible.End;
+            result = new ReadResult(visible, read.IsCanceled, read.IsCompleted);
             return true;
         }
 
