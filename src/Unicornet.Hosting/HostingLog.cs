@@ -9,6 +9,13 @@ namespace Unicornet.Hosting;
 /// </summary>
 internal static class HostingLog
 {
+    /// <summary>
+    /// The kestrel class's head guard refused an HTTP/1 head Kestrel would have normalised (and served); Kestrel answers
+    /// it with its own 400. Debug, as a client's malformed request is the client's business.
+    /// </summary>
+    public static void HeadRefusedBeforeKestrel(this ILog log, string reason, string peer) =>
+        log.Debug("Refused a request head from {Peer} before Kestrel parsed it: {Reason}", peer, reason);
+
     /// <summary>A Microsoft.Extensions.Logging message from a host unicornet built, at the matching level.</summary>
     public static void FrameworkMessage(this ILog log, LogLevel level, string category, string message, Exception? exception)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using Unicornet.Http.Forwarding;
+using Unicornet.Http.Parsing;
 using Unicornet.Http.Serving;
 
 namespace Unicornet.Hosting.Kestrel;
@@ -18,11 +19,13 @@ internal sealed class ForwardingMiddleware
     private readonly RequestDelegate _next;
     private readonly ForwardingPolicy _policy;
     private readonly bool _checksUnderscores;
+    private readonly RequestRefusals _refusals;
 
-    public ForwardingMiddleware(RequestDelegate next, ForwardingPolicy policy)
+    public ForwardingMiddleware(RequestDelegate next, ForwardingPolicy policy, RequestRefusals refusals)
     {
         _next = next;
         _policy = policy;
+        _refusals = refusals;
         _checksUnderscores = policy.HeaderMap != HeaderMapPolicy.Dangerous;
     }
 
@@ -37,12 +40,12 @@ internal sealed class ForwardingMiddleware
         bool trusted = _policy.ForwardedAllowIps.Allows(peer);
         if (trusted && !ApplyForwarded(context, headers))
         {
-            return Refuse(context, StatusCodes.Status400BadRequest);
+            return _refusals.Refuse(context, HttpParseError.InvalidSchemeHeaders);
         }
 
         if (_checksUnderscores && !ApplyHeaderMap(headers, trusted))
         {
-            return Refuse(context, StatusCodes.Status400BadRequest);
+            return _refusals.Refuse(context, HttpParseError.InvalidHeaderName);
         }
 
         if (_policy.RootPath.Length > 0 && request.PathBase.Value is null or ""
@@ -126,15 +129,4 @@ internal sealed class ForwardingMiddleware
     }
 
     /// <summary>Answers a request the engine's parser would refuse, with its status, without the app.</summary>
-    internal static Task Refuse(HttpContext context, int status)
-    {
-        // An HTTP/1.1 connection closes as after any request the engine could not parse.
-        context.Response.StatusCode = status;
-        if (HttpProtocol.IsHttp11(context.Request.Protocol))
-        {
-            context.Response.Headers.Connection = "close";
-        }
-
-        return Task.CompletedTask;
-    }
 }

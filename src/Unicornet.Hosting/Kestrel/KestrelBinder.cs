@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Unicornet.Config.Options;
+using Unicornet.Hosting.Kestrel.HeadGuard;
 using Unicornet.Http.Forwarding;
 using Unicornet.Http.Parsing;
 using Unicornet.Http.Serving;
@@ -26,6 +27,7 @@ internal sealed class KestrelBinder
     private readonly KestrelServingOptions _options;
     private readonly IHttpServingEvents _events;
     private readonly Action _lastRequest;
+    private readonly RequestRefusals _refusals;
     private readonly object _lock = new();
     private KestrelServerOptions? _kestrel;
     private IReadOnlyList<Socket>? _listeners;
@@ -37,6 +39,7 @@ internal sealed class KestrelBinder
         _options = options;
         _events = events;
         _lastRequest = lastRequest;
+        _refusals = new RequestRefusals(events);
     }
 
     /// <summary>
@@ -82,9 +85,9 @@ internal sealed class KestrelBinder
             HttpParserSettings.NormaliseFieldSize(_options.LimitRequestFieldSize),
             _options.PermitUnconventionalHttpMethod,
             _options.CasefoldHttpMethod);
-        app.Use(next => new RequestRulesMiddleware(next, rules).InvokeAsync);
+        app.Use(next => new RequestRulesMiddleware(next, rules, _refusals).InvokeAsync);
         var forwarding = new ForwardingPolicy(_options.HeaderMap, _options.SecureSchemeHeaders, _options.ForwardedAllowIps, _options.ForwarderHeaders, _options.RootPath);
-        app.Use(next => new ForwardingMiddleware(next, forwarding).InvokeAsync);
+        app.Use(next => new ForwardingMiddleware(next, forwarding, _refusals).InvokeAsync);
         app.UseMiddleware<ServingEventsMiddleware>(_events, _options.KeepAliveSeconds <= 0, _lastRequest);
     }
 
@@ -132,6 +135,7 @@ internal sealed class KestrelBinder
         Http.Serving.ProxyProtocolMode proxyMode = _options.ProxyProtocol;
         var proxyAllowed = new IpAllowList(_options.ProxyAllowIps);
         TimeSpan headerTimeout = _kestrel.Limits.RequestHeadersTimeout;
+        HeadRules headRules = HeadGuardRules(_kestrel.Limits);
         foreach (Socket listener in _listeners)
         {
             _kestrel.ListenHandle((ulong)listener.Handle, listen =>
@@ -147,8 +151,27 @@ internal sealed class KestrelBinder
                 {
                     listen.UseHttps(https);
                 }
+
+                if (protocols != HttpProtocols.Http2)
+                {
+                    // After TLS and the PROXY header: the guard reads the plain HTTP/1 bytes Kestrel's parser will.
+                    listen.Use(next => new HeadGuardMiddleware(next, headRules, _refusals, _options.Log).OnConnectionAsync);
+                }
             });
         }
+    }
+
+    /// <summary>
+    /// The longest head the guard holds back: the longest Kestrel accepts (the request line the engine allows, the
+    /// header budget), kept well below Kestrel's request buffer so a held head never stalls the transport.
+    /// </summary>
+    private HeadRules HeadGuardRules(KestrelServerLimits limits)
+    {
+        const int MaxHeld = 512 * 1024;
+        int line = HttpParserSettings.NormaliseLine(_options.LimitRequestLine);
+        // Kestrel's header budget counts names and values; the wire adds ": " and CRLF to each field.
+        long head = (line > 0 ? line + 2L : MaxHeld) + limits.MaxRequestHeadersTotalSize + (4L * limits.MaxRequestHeaderCount) + 4;
+        return new HeadRules(_options.PermitUnconventionalHttpVersion, _options.CasefoldHttpMethod, (int)Math.Min(head, MaxHeld));
     }
 
     internal HttpProtocols Protocols(bool tls)

@@ -85,6 +85,9 @@ public sealed record KestrelServingOptions
     /// <summary><c>permit_unconventional_http_method</c>: methods outside gunicorn's conventional shape are served.</summary>
     public bool PermitUnconventionalHttpMethod { get; init; }
 
+    /// <summary><c>permit_unconventional_http_version</c>: a request line with a version other than 1.x is not refused.</summary>
+    public bool PermitUnconventionalHttpVersion { get; init; }
+
     /// <summary><c>casefold_http_method</c>: the method reaches the app upper-cased.</summary>
     public bool CasefoldHttpMethod { get; init; }
 

@@ -45,6 +45,7 @@ public static class KestrelServingOptionsFactory
             ProxyProtocol = Server.EngineServingOptionsFactory.Map(o.Http.ProxyProtocol),
             ProxyAllowIps = o.Http.ProxyAllowIps,
             PermitUnconventionalHttpMethod = o.Http.PermitUnconventionalHttpMethod,
+            PermitUnconventionalHttpVersion = o.Http.PermitUnconventionalHttpVersion,
             CasefoldHttpMethod = o.Http.CasefoldHttpMethod,
             BoundAddresses = BoundAddresses(o),
             Log = log,

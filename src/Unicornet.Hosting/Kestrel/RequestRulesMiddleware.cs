@@ -19,19 +19,21 @@ internal sealed class RequestRulesMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly RequestRules _rules;
+    private readonly RequestRefusals _refusals;
 
-    public RequestRulesMiddleware(RequestDelegate next, RequestRules rules)
+    public RequestRulesMiddleware(RequestDelegate next, RequestRules rules, RequestRefusals refusals)
     {
         _next = next;
         _rules = rules;
+        _refusals = refusals;
     }
 
     public Task InvokeAsync(HttpContext context)
     {
-        int status = Check(context, out bool mustClose);
-        if (status != 0)
+        HttpParseError? error = Check(context, out bool mustClose);
+        if (error is { } refused)
         {
-            return ForwardingMiddleware.Refuse(context, status);
+            return _refusals.Refuse(context, refused);
         }
 
         if (mustClose)
@@ -43,7 +45,7 @@ internal sealed class RequestRulesMiddleware
         return _next(context);
     }
 
-    private int Check(HttpContext context, out bool mustClose)
+    private HttpParseError? Check(HttpContext context, out bool mustClose)
     {
         mustClose = false;
         HttpRequest request = context.Request;
@@ -53,7 +55,7 @@ internal sealed class RequestRulesMiddleware
         {
             if (!ValidMethod(method))
             {
-                return StatusCodes.Status400BadRequest;
+                return HttpParseError.InvalidRequestMethod;
             }
 
             if (_rules.CasefoldMethod)
@@ -66,7 +68,7 @@ internal sealed class RequestRulesMiddleware
         if (http1 && _rules.LimitRequestLine > 0
             && method.Length + 10 + (context.Features.Get<IHttpRequestFeature>()?.RawTarget?.Length ?? 0) > _rules.LimitRequestLine)
         {
-            return StatusCodes.Status400BadRequest;
+            return HttpParseError.LimitRequestLine;
         }
 
         IHeaderDictionary headers = request.Headers;
@@ -76,7 +78,7 @@ internal sealed class RequestRulesMiddleware
             string name = header.Key;
             if (name.AsSpan().ContainsAnyExcept(HttpChars.TokenChars))
             {
-                return StatusCodes.Status400BadRequest;
+                return HttpParseError.InvalidHeaderName;
             }
 
             foreach (string? value in header.Value)
@@ -88,20 +90,20 @@ internal sealed class RequestRulesMiddleware
 
                 if (HttpChars.ContainsInvalidFieldChar(value))
                 {
-                    return StatusCodes.Status400BadRequest;
+                    return HttpParseError.InvalidHeader;
                 }
 
                 // The engine counts the field line "name: value" with its CRLF.
                 if (name.Length + value.Length + 4 > fieldLimit)
                 {
-                    return StatusCodes.Status431RequestHeaderFieldsTooLarge;
+                    return HttpParseError.LimitRequestHeaders;
                 }
             }
         }
 
         if (headers.ContentType.Count > 1)
         {
-            return StatusCodes.Status400BadRequest;
+            return HttpParseError.InvalidHeader;
         }
 
         StringValues expect = headers.Expect;
@@ -109,15 +111,15 @@ internal sealed class RequestRulesMiddleware
         {
             if (!value.AsSpan().Trim(" \t").Equals("100-continue", StringComparison.OrdinalIgnoreCase))
             {
-                return StatusCodes.Status417ExpectationFailed;
+                return HttpParseError.ExpectationFailed;
             }
         }
 
         StringValues codings = headers.TransferEncoding;
-        return codings.Count == 0 ? 0 : CheckTransferEncoding(codings, headers, http1 && HttpProtocol.IsHttp10(request.Protocol), out mustClose);
+        return codings.Count == 0 ? null : CheckTransferEncoding(codings, headers, http1 && HttpProtocol.IsHttp10(request.Protocol), out mustClose);
     }
 
-    private static int CheckTransferEncoding(StringValues codings, IHeaderDictionary headers, bool http10, out bool mustClose)
+    private static HttpParseError? CheckTransferEncoding(StringValues codings, IHeaderDictionary headers, bool http10, out bool mustClose)
     {
         mustClose = false;
         bool chunked = false;
@@ -130,10 +132,10 @@ internal sealed class RequestRulesMiddleware
         }
         catch (HttpParseException ex)
         {
-            return ex.Status;
+            return ex.Error;
         }
 
-        return chunked && (http10 || headers.ContentLength is not null) ? StatusCodes.Status400BadRequest : 0;
+        return chunked && (http10 || headers.ContentLength is not null) ? HttpParseError.InvalidHeader : null;
     }
 
     /// <summary>The methods Kestrel names itself: valid under every setting, so the common request skips the check.</summary>
