@@ -22,14 +22,14 @@ public sealed class GuardedInputTests
 
     private async Task Write(string text) => await _pipe.Writer.WriteAsync(Encoding.Latin1.GetBytes(text));
 
-    private static string Text(in ReadOnlySequence<byte> buffer) => Encoding.Latin1.GetString(buffer.ToArray());
+    private static string Latin1(in ReadOnlySequence<byte> buffer) => Encoding.Latin1.GetString(buffer.ToArray());
 
     [Fact]
     public async Task An_incomplete_head_gives_its_first_byte_then_the_read_waits_for_more_bytes()
     {
         await Write("GET /a HTTP/1.1\r\nHo");
         ReadResult first = await _input.ReadAsync();
-        Text(first.Buffer).ShouldBe("G");
+        Latin1(first.Buffer).ShouldBe("G");
         _input.AdvanceTo(first.Buffer.Start, first.Buffer.End);
 
         // Nothing new for the reader: the read must wait (a completed read here would be Kestrel's busy loop).
@@ -41,7 +41,7 @@ public sealed class GuardedInputTests
 
         await Write("\r\n");
         ReadResult whole = await pending.AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-        Text(whole.Buffer).ShouldBe("GET /a HTTP/1.1\r\nHost: t\r\n\r\n");
+        Latin1(whole.Buffer).ShouldBe("GET /a HTTP/1.1\r\nHost: t\r\n\r\n");
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class GuardedInputTests
     {
         await Write("POST /a HTTP/1.1\r\nContent-Length: 100\r\n\r\n0123");
         ReadResult read = await _input.ReadAsync();
-        Text(read.Buffer).ShouldEndWith("\r\n\r\n0123");
+        Latin1(read.Buffer).ShouldEndWith("\r\n\r\n0123");
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class GuardedInputTests
     {
         await Write(Good + Bad);
         ReadResult read = await _input.ReadAsync();
-        Text(read.Buffer).ShouldBe(Good + "P");
+        Latin1(read.Buffer).ShouldBe(Good + "P");
 
         // Kestrel still works on the good request: it consumed nothing yet, so nothing changes for it.
         _input.AdvanceTo(read.Buffer.Start, read.Buffer.End);
@@ -71,7 +71,7 @@ public sealed class GuardedInputTests
         // The good request is consumed: the next read is the refused line, then the end.
         _input.AdvanceTo(read.Buffer.GetPosition(Good.Length), read.Buffer.End);
         read = await _input.ReadAsync();
-        Text(read.Buffer).ShouldBe("P\u0001 / HTTP/1.1\r\n\r\n");
+        Latin1(read.Buffer).ShouldBe("P\u0001 / HTTP/1.1\r\n\r\n");
         read.IsCompleted.ShouldBeTrue();
         _refusals.Single().Reason.ShouldBe("Content-Length is not a number");
         _input.AdvanceTo(read.Buffer.End);
@@ -87,7 +87,7 @@ public sealed class GuardedInputTests
         await Write("GET /a HTTP/1.1\r\nHo");
         await _pipe.Writer.CompleteAsync();
         ReadResult read = await _input.ReadAsync();
-        Text(read.Buffer).ShouldBe("GET /a HTTP/1.1\r\nHo");
+        Latin1(read.Buffer).ShouldBe("GET /a HTTP/1.1\r\nHo");
         read.IsCompleted.ShouldBeTrue();
     }
 }
