@@ -13,6 +13,8 @@ public static class ChildRuntime
 
     private const string Gen0SizeVariable = "DOTNET_GCgen0size";
 
+    private const string TieredPgoVariable = "DOTNET_TieredPGO";
+
     private const string SpinLimitVariable = "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit";
 
     /// <summary>True when this process runs socket continuations inline (see <see cref="InlineSocketCompletionsVariable"/>).</summary>
@@ -27,6 +29,17 @@ public static class ChildRuntime
     {
         ArgumentNullException.ThrowIfNull(startInfo);
         startInfo.Environment.TryAdd(Gen0SizeVariable, "0x200000");
+    }
+
+    /// <summary>
+    /// No profile-guided re-JIT in a worker: the instrumented tier costs start-up time and private memory in every
+    /// worker, and the ReadyToRun code of the framework is used as it is. A value the operator set in the
+    /// environment is kept, so a long-running deployment can trade that for PGO's steady-state code.
+    /// </summary>
+    public static void NoTieredPgo(ProcessStartInfo startInfo)
+    {
+        ArgumentNullException.ThrowIfNull(startInfo);
+        startInfo.Environment.TryAdd(TieredPgoVariable, "0");
     }
 
     /// <summary>

@@ -27,7 +27,7 @@ internal static class WorkerSpawner
         }
 
         ChildRuntime.UseSmallGen0(psi);
-        psi.Environment["DOTNET_TieredPGO"] = "0";
+        ChildRuntime.NoTieredPgo(psi);
         if (workerClass == WorkerClassKind.Kestrel)
         {
             // Kestrel hands every socket event to the thread pool; the engine classes poll or block instead.

@@ -36,20 +36,27 @@ public sealed class WorkerRuntimeTests
     }
 
     [Fact]
-    public async Task A_worker_gets_the_small_gen0_budget_unless_the_operator_set_one()
+    public async Task A_worker_gets_the_small_gen0_budget_and_no_tiered_pgo_unless_the_operator_set_them()
     {
         const string Gen0 = "DOTNET_GCgen0size";
-        using (ServerProcess plain = await ServerProcess.StartAsync(["-k", "async", "-w", "1", "--no-control-socket", Examples.Dll("HelloApp") + ":App"]))
+        const string Pgo = "DOTNET_TieredPGO";
+        using (ServerProcess plain = await ServerProcess.StartAsync(
+            ["-k", "async", "-w", "1", "--no-control-socket", Examples.Dll("HelloApp") + ":App"],
+            env: new Dictionary<string, string?> { [Gen0] = null, [Pgo] = null }))
         {
             plain.WaitServing(1);
-            EnvironmentOf(plain.WorkerPids()[0]).GetValueOrDefault(Gen0).ShouldBe("0x200000");
+            Dictionary<string, string> env = EnvironmentOf(plain.WorkerPids()[0]);
+            env.GetValueOrDefault(Gen0).ShouldBe("0x200000");
+            env.GetValueOrDefault(Pgo).ShouldBe("0");
         }
 
         using ServerProcess tuned = await ServerProcess.StartAsync(
             ["-k", "async", "-w", "1", "--no-control-socket", Examples.Dll("HelloApp") + ":App"],
-            env: new Dictionary<string, string?> { [Gen0] = "0x1000000" });
+            env: new Dictionary<string, string?> { [Gen0] = "0x1000000", [Pgo] = "1" });
         tuned.WaitServing(1);
-        EnvironmentOf(tuned.WorkerPids()[0]).GetValueOrDefault(Gen0).ShouldBe("0x1000000");
+        Dictionary<string, string> tunedEnv = EnvironmentOf(tuned.WorkerPids()[0]);
+        tunedEnv.GetValueOrDefault(Gen0).ShouldBe("0x1000000");
+        tunedEnv.GetValueOrDefault(Pgo).ShouldBe("1");
     }
 
     private static Dictionary<string, string> EnvironmentOf(int pid)
