@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Unicornet.Hosting.Tests.Support;
+using Unicornet.Http.Serving;
 
 namespace Unicornet.Hosting.Tests;
 
@@ -22,15 +23,15 @@ namespace Unicornet.Hosting.Tests;
 /// </summary>
 public sealed class BridgeEngineTests
 {
-    public static TheoryData<string> AllClasses => new() { "sync", "gthread", "async" };
+    public static TheoryData<ServingLoopKind> AllClasses => new() { ServingLoopKind.Sync, ServingLoopKind.Gthread, ServingLoopKind.Async };
 
-    public static TheoryData<string> ConnectionClasses => new() { "gthread", "async" };
+    public static TheoryData<ServingLoopKind> ConnectionClasses => new() { ServingLoopKind.Gthread, ServingLoopKind.Async };
 
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(15);
 
     [Theory]
     [MemberData(nameof(AllClasses))]
-    public async Task Routing_model_binding_and_json(string workerClass)
+    public async Task Routing_model_binding_and_json(ServingLoopKind workerClass)
     {
         await using BridgedServer server = await BridgedServer.StartAsync(workerClass, app =>
         {
@@ -55,7 +56,7 @@ public sealed class BridgeEngineTests
 
     [Theory]
     [MemberData(nameof(AllClasses))]
-    public async Task Static_files_with_range_requests(string workerClass)
+    public async Task Static_files_with_range_requests(ServingLoopKind workerClass)
     {
         await using BridgedServer server = await BridgedServer.StartAsync(
             workerClass,
@@ -87,7 +88,7 @@ public sealed class BridgeEngineTests
 
     [Theory]
     [MemberData(nameof(AllClasses))]
-    public async Task Exception_handler_answers_500_and_unhandled_errors_are_500(string workerClass)
+    public async Task Exception_handler_answers_500_and_unhandled_errors_are_500(ServingLoopKind workerClass)
     {
         var completed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using BridgedServer server = await BridgedServer.StartAsync(workerClass, app =>
@@ -124,7 +125,7 @@ public sealed class BridgeEngineTests
 
     [Theory]
     [MemberData(nameof(AllClasses))]
-    public async Task Async_enumerable_streams_as_json(string workerClass)
+    public async Task Async_enumerable_streams_as_json(ServingLoopKind workerClass)
     {
         await using BridgedServer server = await BridgedServer.StartAsync(workerClass, app => app.MapGet("/numbers", () => Numbers(5)));
 
@@ -135,7 +136,7 @@ public sealed class BridgeEngineTests
 
     [Theory]
     [MemberData(nameof(AllClasses))]
-    public async Task Server_sent_events_arrive_before_the_response_ends(string workerClass)
+    public async Task Server_sent_events_arrive_before_the_response_ends(ServingLoopKind workerClass)
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using BridgedServer server = await BridgedServer.StartAsync(workerClass, app => app.MapGet("/sse", async (HttpContext context) =>
@@ -174,7 +175,7 @@ public sealed class BridgeEngineTests
 
     [Theory]
     [MemberData(nameof(AllClasses))]
-    public async Task Large_bodies_are_read_whole_with_content_length_and_chunked(string workerClass)
+    public async Task Large_bodies_are_read_whole_with_content_length_and_chunked(ServingLoopKind workerClass)
     {
         await using BridgedServer server = await BridgedServer.StartAsync(workerClass, app => app.MapPost("/hash", async (HttpContext context) =>
         {
@@ -208,7 +209,7 @@ public sealed class BridgeEngineTests
 
     [Theory]
     [MemberData(nameof(AllClasses))]
-    public async Task Max_request_body_size_is_settable_and_enforced_with_413(string workerClass)
+    public async Task Max_request_body_size_is_settable_and_enforced_with_413(ServingLoopKind workerClass)
     {
         await using BridgedServer server = await BridgedServer.StartAsync(workerClass, app => app.MapPost("/limited", async (HttpContext context) =>
         {
@@ -235,7 +236,7 @@ public sealed class BridgeEngineTests
 
     [Theory]
     [MemberData(nameof(AllClasses))]
-    public async Task Json_body_binding_over_the_limit_is_413_as_on_kestrel(string workerClass)
+    public async Task Json_body_binding_over_the_limit_is_413_as_on_kestrel(ServingLoopKind workerClass)
     {
         await using BridgedServer server = await BridgedServer.StartAsync(workerClass, app =>
         {
@@ -259,7 +260,7 @@ public sealed class BridgeEngineTests
     public async Task Max_request_body_size_default_comes_from_the_options()
     {
         await using BridgedServer server = await BridgedServer.StartAsync(
-            "async",
+            ServingLoopKind.Async,
             app => app.MapPost("/echo-length", async (HttpContext context) =>
             {
                 using var copy = new MemoryStream();
@@ -274,7 +275,7 @@ public sealed class BridgeEngineTests
 
     [Theory]
     [MemberData(nameof(AllClasses))]
-    public async Task Response_StartAsync_then_writes(string workerClass)
+    public async Task Response_StartAsync_then_writes(ServingLoopKind workerClass)
     {
         await using BridgedServer server = await BridgedServer.StartAsync(workerClass, app => app.MapGet("/started", async (HttpContext context) =>
         {
@@ -294,7 +295,7 @@ public sealed class BridgeEngineTests
 
     [Theory]
     [MemberData(nameof(AllClasses))]
-    public async Task Response_trailers_follow_the_last_chunk_on_http11(string workerClass)
+    public async Task Response_trailers_follow_the_last_chunk_on_http11(ServingLoopKind workerClass)
     {
         await using BridgedServer server = await BridgedServer.StartAsync(workerClass, app => app.MapGet("/trailers", async (HttpContext context) =>
         {
@@ -329,7 +330,7 @@ public sealed class BridgeEngineTests
 
     [Theory]
     [MemberData(nameof(ConnectionClasses))]
-    public async Task RequestAborted_fires_when_the_client_disconnects(string workerClass)
+    public async Task RequestAborted_fires_when_the_client_disconnects(ServingLoopKind workerClass)
     {
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -367,7 +368,7 @@ public sealed class BridgeEngineTests
     [Fact]
     public async Task WebSocket_echo_on_the_async_class()
     {
-        await using BridgedServer server = await BridgedServer.StartAsync("async", MapWebSocketEcho);
+        await using BridgedServer server = await BridgedServer.StartAsync(ServingLoopKind.Async, MapWebSocketEcho);
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         using var client = new ClientWebSocket();
@@ -393,7 +394,7 @@ public sealed class BridgeEngineTests
     {
         using X509Certificate2 certificate = CreateCertificate();
         await using BridgedServer server = await BridgedServer.StartAsync(
-            "async",
+            ServingLoopKind.Async,
             MapWebSocketEcho,
             options: DefaultOptions.Engine with { Tls = new SslServerAuthenticationOptions { ServerCertificate = certificate } });
 
@@ -419,9 +420,9 @@ public sealed class BridgeEngineTests
     }
 
     [Theory]
-    [InlineData("sync")]
-    [InlineData("gthread")]
-    public async Task WebSocket_requests_are_not_upgraded_on_blocking_classes(string workerClass)
+    [InlineData(ServingLoopKind.Sync)]
+    [InlineData(ServingLoopKind.Gthread)]
+    public async Task WebSocket_requests_are_not_upgraded_on_blocking_classes(ServingLoopKind workerClass)
     {
         await using BridgedServer server = await BridgedServer.StartAsync(workerClass, MapWebSocketEcho);
 
@@ -432,7 +433,7 @@ public sealed class BridgeEngineTests
 
     [Theory]
     [MemberData(nameof(AllClasses))]
-    public async Task CanHaveBody_reflects_the_request(string workerClass)
+    public async Task CanHaveBody_reflects_the_request(ServingLoopKind workerClass)
     {
         await using BridgedServer server = await BridgedServer.StartAsync(workerClass, app =>
             app.MapMethods("/body", ["GET", "POST"], (HttpContext context) => context.Features.Get<IHttpRequestBodyDetectionFeature>()!.CanHaveBody ? "yes" : "no"));
@@ -444,7 +445,7 @@ public sealed class BridgeEngineTests
 
     [Theory]
     [MemberData(nameof(AllClasses))]
-    public async Task Synchronous_io_is_refused_unless_allowed(string workerClass)
+    public async Task Synchronous_io_is_refused_unless_allowed(ServingLoopKind workerClass)
     {
         await using BridgedServer server = await BridgedServer.StartAsync(workerClass, app =>
         {
@@ -478,7 +479,7 @@ public sealed class BridgeEngineTests
 
     [Theory]
     [MemberData(nameof(AllClasses))]
-    public async Task OnCompleted_runs_in_reverse_order_after_the_response(string workerClass)
+    public async Task OnCompleted_runs_in_reverse_order_after_the_response(ServingLoopKind workerClass)
     {
         var order = new ConcurrentQueue<string>();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Unicornet.Hosting.Tests.Support;
+using Unicornet.Http.Serving;
 
 namespace Unicornet.Hosting.Tests;
 
@@ -10,7 +11,7 @@ public sealed class MinimalApiOnEngineTests(MinimalApiFixture fixture) : IClassF
 {
     [Theory]
     [MemberData(nameof(BridgeEngineTests.AllClasses), MemberType = typeof(BridgeEngineTests))]
-    public async Task Routes_binding_streaming_and_exception_handler(string workerClass)
+    public async Task Routes_binding_streaming_and_exception_handler(ServingLoopKind workerClass)
     {
         await using BridgedServer server = BridgedServer.Serve(workerClass, fixture.App.Handler);
 
@@ -36,7 +37,7 @@ public sealed class ControllersAppOnEngineTests(ControllersAppFixture fixture) :
 {
     [Theory]
     [MemberData(nameof(BridgeEngineTests.AllClasses), MemberType = typeof(BridgeEngineTests))]
-    public async Task Controllers_validation_and_created(string workerClass)
+    public async Task Controllers_validation_and_created(ServingLoopKind workerClass)
     {
         await using BridgedServer server = BridgedServer.Serve(workerClass, fixture.App.Handler);
 
@@ -57,7 +58,7 @@ public sealed class StreamingAppOnEngineTests(StreamingAppFixture fixture) : ICl
 {
     [Theory]
     [MemberData(nameof(BridgeEngineTests.AllClasses), MemberType = typeof(BridgeEngineTests))]
-    public async Task Server_sent_events_stream_chunked(string workerClass)
+    public async Task Server_sent_events_stream_chunked(ServingLoopKind workerClass)
     {
         await using BridgedServer server = BridgedServer.Serve(workerClass, fixture.App.Handler);
 

@@ -20,10 +20,10 @@ public sealed class AspNetFeatureTests
     }
 
     [Theory]
-    [InlineData("sync")]
-    [InlineData("gthread")]
-    [InlineData("async")]
-    public async Task Trailers_are_written_after_the_last_chunk(string workerClass)
+    [InlineData(ServingLoopKind.Sync)]
+    [InlineData(ServingLoopKind.Gthread)]
+    [InlineData(ServingLoopKind.Async)]
+    public async Task Trailers_are_written_after_the_last_chunk(ServingLoopKind workerClass)
     {
         await using var loop = new LoopHarness(LoopHarness.Options(workerClass), async ctx =>
         {
@@ -43,7 +43,7 @@ public sealed class AspNetFeatureTests
     [Fact]
     public async Task Trailers_feature_is_absent_on_http10()
     {
-        await using var loop = new LoopHarness(LoopHarness.Options("async"), ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Async), ctx =>
             Text(ctx, "supports=" + ctx.Response.SupportsTrailers()));
 
         loop.Exchange("GET / HTTP/1.0\r\n\r\n").ShouldEndWith("supports=False");
@@ -54,7 +54,7 @@ public sealed class AspNetFeatureTests
     public async Task Upgrade_switches_protocols_and_hands_over_the_raw_connection()
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var loop = new LoopHarness(LoopHarness.Options("async"), async ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Async), async ctx =>
         {
             ctx.Response.OnCompleted(() =>
             {
@@ -102,9 +102,9 @@ public sealed class AspNetFeatureTests
     }
 
     [Theory]
-    [InlineData("sync")]
-    [InlineData("gthread")]
-    public async Task Upgrade_feature_is_absent_outside_the_async_class(string workerClass)
+    [InlineData(ServingLoopKind.Sync)]
+    [InlineData(ServingLoopKind.Gthread)]
+    public async Task Upgrade_feature_is_absent_outside_the_async_class(ServingLoopKind workerClass)
     {
         await using var loop = new LoopHarness(LoopHarness.Options(workerClass), ctx =>
             Text(ctx, "upgrade=" + (ctx.Features.Get<IHttpUpgradeFeature>() is not null)));
@@ -113,9 +113,9 @@ public sealed class AspNetFeatureTests
     }
 
     [Theory]
-    [InlineData("sync")]
-    [InlineData("async")]
-    public async Task Synchronous_io_follows_the_option(string workerClass)
+    [InlineData(ServingLoopKind.Sync)]
+    [InlineData(ServingLoopKind.Async)]
+    public async Task Synchronous_io_follows_the_option(ServingLoopKind workerClass)
     {
         RequestDelegate app = ctx =>
         {
@@ -147,16 +147,16 @@ public sealed class AspNetFeatureTests
     [InlineData("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n", "True")]
     public async Task CanHaveBody_follows_the_framing(string request, string expected)
     {
-        await using var loop = new LoopHarness(LoopHarness.Options("async"), ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Async), ctx =>
             Text(ctx, ctx.Features.Get<IHttpRequestBodyDetectionFeature>()!.CanHaveBody.ToString()));
 
         loop.Exchange(request).ShouldEndWith(expected);
     }
 
     [Theory]
-    [InlineData("sync")]
-    [InlineData("async")]
-    public async Task Request_body_reads_through_the_pipe_reader(string workerClass)
+    [InlineData(ServingLoopKind.Sync)]
+    [InlineData(ServingLoopKind.Async)]
+    public async Task Request_body_reads_through_the_pipe_reader(ServingLoopKind workerClass)
     {
         await using var loop = new LoopHarness(LoopHarness.Options(workerClass), async ctx =>
         {
@@ -181,10 +181,10 @@ public sealed class AspNetFeatureTests
     }
 
     [Theory]
-    [InlineData("sync")]
-    [InlineData("gthread")]
-    [InlineData("async")]
-    public async Task OnCompleted_fires_when_the_client_leaves_mid_response(string workerClass)
+    [InlineData(ServingLoopKind.Sync)]
+    [InlineData(ServingLoopKind.Gthread)]
+    [InlineData(ServingLoopKind.Async)]
+    public async Task OnCompleted_fires_when_the_client_leaves_mid_response(ServingLoopKind workerClass)
     {
         var completed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var loop = new LoopHarness(LoopHarness.Options(workerClass), async ctx =>

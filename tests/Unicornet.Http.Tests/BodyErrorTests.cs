@@ -16,7 +16,7 @@ public sealed class BodyErrorTests
         await ctx.Response.Body.WriteAsync(bytes);
     };
 
-    private static HttpServingOptions Options => DefaultServingOptions.Value with { WorkerClass = "async", KeepAliveSeconds = 5 };
+    private static HttpServingOptions Options => DefaultServingOptions.Value with { Loop = ServingLoopKind.Async, KeepAliveSeconds = 5 };
 
     [Fact]
     public async Task Bad_chunk_size_closes_without_a_response_like_gunicorn()

@@ -9,11 +9,11 @@ namespace Unicornet.Http.Tests;
 public sealed class HttpClientTests
 {
     [Theory]
-    [InlineData("gthread")]
-    [InlineData("async")]
-    public async Task HttpClient_reads_chunked_and_reuses_the_connection(string workerClass)
+    [InlineData(ServingLoopKind.Gthread)]
+    [InlineData(ServingLoopKind.Async)]
+    public async Task HttpClient_reads_chunked_and_reuses_the_connection(ServingLoopKind workerClass)
     {
-        await using var loop = new LoopHarness(DefaultServingOptions.Value with { WorkerClass = workerClass, KeepAliveSeconds = 5 }, async ctx =>
+        await using var loop = new LoopHarness(DefaultServingOptions.Value with { Loop = workerClass, KeepAliveSeconds = 5 }, async ctx =>
         {
             string body = await new StreamReader(ctx.Request.Body).ReadToEndAsync();
             await ctx.Response.WriteAsync("part1-");

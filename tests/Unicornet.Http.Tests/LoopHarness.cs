@@ -10,7 +10,7 @@ namespace Unicornet.Http.Tests;
 internal sealed class LoopHarness : IAsyncDisposable
 {
     /// <summary>The options most loop tests use: 4 threads for gthread, 5 s keep-alive.</summary>
-    public static HttpServingOptions Options(string workerClass) => DefaultServingOptions.Value with { WorkerClass = workerClass, Threads = 4, KeepAliveSeconds = 5 };
+    public static HttpServingOptions Options(ServingLoopKind workerClass) => DefaultServingOptions.Value with { Loop = workerClass, Threads = 4, KeepAliveSeconds = 5 };
 
     private readonly Socket _listener;
     private readonly CancellationTokenSource _graceful = new();
@@ -30,7 +30,7 @@ internal sealed class LoopHarness : IAsyncDisposable
         Events = events ?? new RecordingEvents();
         Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
         // As the worker sets it for the async class (whose socket completions run inline there).
-        options = options with { AppsRunOnPollThread = options.WorkerClass == "async" };
+        options = options with { AppsRunOnPollThread = options.Loop == ServingLoopKind.Async };
         _run = HttpServingLoops.Create(options, app, actual ?? Events).RunAsync([_listener], _graceful.Token, _immediate.Token);
     }
 

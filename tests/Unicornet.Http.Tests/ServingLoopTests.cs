@@ -21,10 +21,10 @@ public sealed class ServingLoopTests
     }
 
     [Theory]
-    [InlineData("sync")]
-    [InlineData("gthread")]
-    [InlineData("async")]
-    public async Task Serves_a_request(string workerClass)
+    [InlineData(ServingLoopKind.Sync)]
+    [InlineData(ServingLoopKind.Gthread)]
+    [InlineData(ServingLoopKind.Async)]
+    public async Task Serves_a_request(ServingLoopKind workerClass)
     {
         await using var loop = new LoopHarness(LoopHarness.Options(workerClass), s_hello);
         string response = loop.Exchange("GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
@@ -35,10 +35,10 @@ public sealed class ServingLoopTests
     }
 
     [Theory]
-    [InlineData("sync")]
-    [InlineData("gthread")]
-    [InlineData("async")]
-    public async Task An_HTTP_1_1_request_without_Host_gets_400_and_HTTP_1_0_needs_none(string workerClass)
+    [InlineData(ServingLoopKind.Sync)]
+    [InlineData(ServingLoopKind.Gthread)]
+    [InlineData(ServingLoopKind.Async)]
+    public async Task An_HTTP_1_1_request_without_Host_gets_400_and_HTTP_1_0_needs_none(ServingLoopKind workerClass)
     {
         await using var loop = new LoopHarness(LoopHarness.Options(workerClass), s_hello);
         loop.Exchange("GET / HTTP/1.1\r\n\r\n").ShouldStartWith("HTTP/1.1 400 ");
@@ -51,7 +51,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task Sync_worker_always_closes()
     {
-        await using var loop = new LoopHarness(LoopHarness.Options("sync"), s_hello);
+        await using var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Sync), s_hello);
         using Socket socket = loop.Connect();
         socket.Send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
         string response = LoopHarness.ReadToClose(socket);
@@ -61,9 +61,9 @@ public sealed class ServingLoopTests
     }
 
     [Theory]
-    [InlineData("gthread")]
-    [InlineData("async")]
-    public async Task Keep_alive_and_pipelining(string workerClass)
+    [InlineData(ServingLoopKind.Gthread)]
+    [InlineData(ServingLoopKind.Async)]
+    public async Task Keep_alive_and_pipelining(ServingLoopKind workerClass)
     {
         await using var loop = new LoopHarness(LoopHarness.Options(workerClass), s_hello);
         using Socket socket = loop.Connect();
@@ -78,7 +78,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task Head_204_304_have_no_body()
     {
-        await using var loop = new LoopHarness(LoopHarness.Options("async"), async ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Async), async ctx =>
         {
             ctx.Response.StatusCode = ctx.Request.Path == "/204" ? 204 : ctx.Request.Path == "/304" ? 304 : 200;
             await ctx.Response.WriteAsync("body!");
@@ -97,7 +97,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task Chunked_request_and_chunked_response()
     {
-        await using var loop = new LoopHarness(LoopHarness.Options("async"), async ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Async), async ctx =>
         {
             string body = await new StreamReader(ctx.Request.Body).ReadToEndAsync();
             await ctx.Response.Body.WriteAsync(Encoding.ASCII.GetBytes("got:" + body));
@@ -111,10 +111,10 @@ public sealed class ServingLoopTests
     }
 
     [Theory]
-    [InlineData("sync")]
-    [InlineData("gthread")]
-    [InlineData("async")]
-    public async Task Flushed_bytes_reach_the_client_while_the_app_waits(string workerClass)
+    [InlineData(ServingLoopKind.Sync)]
+    [InlineData(ServingLoopKind.Gthread)]
+    [InlineData(ServingLoopKind.Async)]
+    public async Task Flushed_bytes_reach_the_client_while_the_app_waits(ServingLoopKind workerClass)
     {
         // The async class holds a flush back while the app runs synchronously; once the app waits, the bytes
         // it flushed must already be on the wire (server-sent events depend on it).
@@ -137,10 +137,10 @@ public sealed class ServingLoopTests
     }
 
     [Theory]
-    [InlineData("sync")]
-    [InlineData("gthread")]
-    [InlineData("async")]
-    public async Task Response_StartAsync_sends_the_head_before_the_app_writes(string workerClass)
+    [InlineData(ServingLoopKind.Sync)]
+    [InlineData(ServingLoopKind.Gthread)]
+    [InlineData(ServingLoopKind.Async)]
+    public async Task Response_StartAsync_sends_the_head_before_the_app_writes(ServingLoopKind workerClass)
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var loop = new LoopHarness(LoopHarness.Options(workerClass), async ctx =>
@@ -171,7 +171,7 @@ public sealed class ServingLoopTests
         listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
         listener.Listen(16);
         using var stop = new CancellationTokenSource();
-        HttpServingOptions options = LoopHarness.Options("async") with { AppsRunOnPollThread = false };
+        HttpServingOptions options = LoopHarness.Options(ServingLoopKind.Async) with { AppsRunOnPollThread = false };
         Task run = HttpServingLoops.Create(options, async ctx =>
         {
             await ctx.Response.WriteAsync("first");
@@ -200,7 +200,7 @@ public sealed class ServingLoopTests
     {
         // The app yields right after a held flush, so the loop's send of the held bytes races the app's
         // continuation appending more: every body must still arrive whole and in order, on one connection.
-        await using var loop = new LoopHarness(LoopHarness.Options("async"), async ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Async), async ctx =>
         {
             await ctx.Response.WriteAsync("start;");
             await Task.Yield();
@@ -231,7 +231,7 @@ public sealed class ServingLoopTests
             block[i] = (byte)('a' + (i % 26));
         }
 
-        await using var loop = new LoopHarness(LoopHarness.Options("async"), async ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Async), async ctx =>
         {
             for (int i = 0; i < 2000; i++)
             {
@@ -249,7 +249,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task Response_never_exceeds_content_length()
     {
-        await using var loop = new LoopHarness(LoopHarness.Options("async"), async ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Async), async ctx =>
         {
             ctx.Response.ContentLength = 3;
             await ctx.Response.Body.WriteAsync("abcdef"u8.ToArray());
@@ -260,7 +260,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task Expect_100_continue_is_sent_when_the_body_is_read()
     {
-        await using var loop = new LoopHarness(LoopHarness.Options("async"), async ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Async), async ctx =>
         {
             string body = await new StreamReader(ctx.Request.Body).ReadToEndAsync();
             await Text(ctx, "got:" + body);
@@ -282,7 +282,7 @@ public sealed class ServingLoopTests
     [InlineData("get / HTTP/1.1\r\n\r\n", "HTTP/1.1 400 ")]
     public async Task Malformed_requests_get_gunicorns_status_and_the_worker_lives_on(string request, string status)
     {
-        await using var loop = new LoopHarness(LoopHarness.Options("sync"), s_hello);
+        await using var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Sync), s_hello);
         loop.Exchange(request).ShouldStartWith(status);
         loop.Exchange("GET /next HTTP/1.1\r\nHost: x\r\n\r\n").ShouldEndWith("hello /next");
     }
@@ -290,15 +290,15 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task Too_many_headers_is_431_and_long_line_is_400()
     {
-        await using var loop = new LoopHarness(LoopHarness.Options("async") with { LimitRequestFields = 3, LimitRequestLine = 50 }, s_hello);
+        await using var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Async) with { LimitRequestFields = 3, LimitRequestLine = 50 }, s_hello);
         loop.Exchange("GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n").ShouldStartWith("HTTP/1.1 431 ");
         loop.Exchange("GET /" + new string('a', 100) + " HTTP/1.1\r\n\r\n").ShouldStartWith("HTTP/1.1 400 ");
     }
 
     [Theory]
-    [InlineData("sync")]
-    [InlineData("gthread")]
-    public async Task Slowloris_is_cut_off_by_header_read_timeout(string workerClass)
+    [InlineData(ServingLoopKind.Sync)]
+    [InlineData(ServingLoopKind.Gthread)]
+    public async Task Slowloris_is_cut_off_by_header_read_timeout(ServingLoopKind workerClass)
     {
         await using var loop = new LoopHarness(LoopHarness.Options(workerClass) with { HeaderReadTimeoutSeconds = 1 }, s_hello);
         using Socket slow = loop.Connect();
@@ -314,7 +314,7 @@ public sealed class ServingLoopTests
     {
         var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var loop = new LoopHarness(LoopHarness.Options("async"), async ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Async), async ctx =>
         {
             ctx.RequestAborted.Register(() => aborted.TrySetResult());
             running.TrySetResult();
@@ -332,7 +332,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task App_exception_before_start_is_500()
     {
-        await using var loop = new LoopHarness(LoopHarness.Options("gthread"), ctx => throw new InvalidOperationException("boom"));
+        await using var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Gthread), ctx => throw new InvalidOperationException("boom"));
         loop.Exchange("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").ShouldStartWith("HTTP/1.1 500 ");
         loop.Events.Completed.ShouldContain(c => c.Summary.Status == 500 && c.Summary.Error is InvalidOperationException);
     }
@@ -340,7 +340,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task Invalid_response_header_value_is_refused()
     {
-        await using var loop = new LoopHarness(LoopHarness.Options("async"), ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Async), ctx =>
         {
             ctx.Response.Headers["X-Bad"] = "a\r\nInjected: yes";
             return Task.CompletedTask;
@@ -353,7 +353,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task Proxy_protocol_v1_and_v2_set_the_client_address()
     {
-        var options = LoopHarness.Options("async") with { ProxyProtocol = ProxyProtocolMode.Auto };
+        var options = LoopHarness.Options(ServingLoopKind.Async) with { ProxyProtocol = ProxyProtocolMode.Auto };
         await using var loop = new LoopHarness(options, ctx => Text(ctx, "client=" + ctx.Connection.RemoteIpAddress + ":" + ctx.Connection.RemotePort));
         loop.Exchange("PROXY TCP4 192.168.0.1 192.168.0.11 56324 443\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             .ShouldEndWith("client=192.168.0.1:56324");
@@ -367,7 +367,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task Proxy_protocol_from_a_peer_not_allowed_is_403()
     {
-        var options = LoopHarness.Options("async") with { ProxyProtocol = ProxyProtocolMode.V1, ProxyAllowIps = ["10.9.9.9"] };
+        var options = LoopHarness.Options(ServingLoopKind.Async) with { ProxyProtocol = ProxyProtocolMode.V1, ProxyAllowIps = ["10.9.9.9"] };
         await using var loop = new LoopHarness(options, s_hello);
         loop.Exchange("PROXY TCP4 192.168.0.1 192.168.0.11 56324 443\r\nGET / HTTP/1.1\r\n\r\n").ShouldStartWith("HTTP/1.1 403 ");
     }
@@ -378,19 +378,19 @@ public sealed class ServingLoopTests
         RequestDelegate app = ctx => Text(ctx, ctx.Request.Scheme + " " + ctx.Connection.RemoteIpAddress);
         var headers = new Dictionary<string, string> { ["X-FORWARDED-PROTO"] = "https" };
         const string Request = "GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-Proto: https\r\nX-Forwarded-For: 203.0.113.9\r\nConnection: close\r\n\r\n";
-        await using (var trusted = new LoopHarness(LoopHarness.Options("async") with { SecureSchemeHeaders = headers }, app))
+        await using (var trusted = new LoopHarness(LoopHarness.Options(ServingLoopKind.Async) with { SecureSchemeHeaders = headers }, app))
         {
             trusted.Exchange(Request).ShouldEndWith("https 203.0.113.9");
         }
 
-        await using var untrusted = new LoopHarness(LoopHarness.Options("async") with { SecureSchemeHeaders = headers, ForwardedAllowIps = ["10.0.0.0/8"] }, app);
+        await using var untrusted = new LoopHarness(LoopHarness.Options(ServingLoopKind.Async) with { SecureSchemeHeaders = headers, ForwardedAllowIps = ["10.0.0.0/8"] }, app);
         untrusted.Exchange(Request).ShouldEndWith("http 127.0.0.1");
     }
 
     [Fact]
     public async Task Early_hints_are_sent_for_http11_and_ignored_for_http10()
     {
-        await using var loop = new LoopHarness(LoopHarness.Options("async"), async ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Async), async ctx =>
         {
             IHttpEarlyHintsFeature hints = ctx.Features.Get<IHttpEarlyHintsFeature>()!;
             bool sent = await hints.SendEarlyHintsAsync([new("Link", "</style.css>; rel=preload")]);
@@ -406,9 +406,9 @@ public sealed class ServingLoopTests
     }
 
     [Theory]
-    [InlineData("gthread")]
-    [InlineData("async")]
-    public async Task Worker_connections_cap_stops_accepting(string workerClass)
+    [InlineData(ServingLoopKind.Gthread)]
+    [InlineData(ServingLoopKind.Async)]
+    public async Task Worker_connections_cap_stops_accepting(ServingLoopKind workerClass)
     {
         await using var loop = new LoopHarness(LoopHarness.Options(workerClass) with { WorkerConnections = 1, KeepAliveSeconds = 30 }, s_hello);
         using Socket first = loop.Connect();
@@ -427,7 +427,7 @@ public sealed class ServingLoopTests
     public async Task Max_requests_closes_and_the_loop_returns()
     {
         var events = new RecordingEvents { AllowRequests = 1 };
-        var loop = new LoopHarness(LoopHarness.Options("async"), s_hello, events);
+        var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Async), s_hello, events);
         await using (loop)
         {
             using Socket socket = loop.Connect();
@@ -441,7 +441,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task Graceful_stop_returns_and_ticks_happen()
     {
-        var loop = new LoopHarness(LoopHarness.Options("gthread"), s_hello);
+        var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Gthread), s_hello);
         await using (loop)
         {
             loop.Exchange("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").ShouldEndWith("hello /");
@@ -457,7 +457,7 @@ public sealed class ServingLoopTests
         {
             Formatter = new AccessLogFormatter("%(h)s %(l)s %(u)s \"%(r)s\" %(m)s %(U)s %(q)s %(H)s %(s)s %(B)s %(b)s %(f)s \"%(a)s\" %(p)s %({x-test}i)s %({x-out}o)s %(zz)s %(T)s %(M)s %(D)s %(L)s %(t)s"),
         };
-        await using var loop = new LoopHarness(LoopHarness.Options("async"), async ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Async), async ctx =>
         {
             ctx.Response.Headers["X-Out"] = "out";
             await Text(ctx, "12345");
@@ -471,10 +471,10 @@ public sealed class ServingLoopTests
     }
 
     [Theory]
-    [InlineData("sync")]
-    [InlineData("gthread")]
-    [InlineData("async")]
-    public async Task Graceful_stop_finishes_the_request_in_flight(string workerClass)
+    [InlineData(ServingLoopKind.Sync)]
+    [InlineData(ServingLoopKind.Gthread)]
+    [InlineData(ServingLoopKind.Async)]
+    public async Task Graceful_stop_finishes_the_request_in_flight(ServingLoopKind workerClass)
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -507,7 +507,7 @@ public sealed class ServingLoopTests
     public async Task Immediate_stop_aborts_requests_in_flight()
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var loop = new LoopHarness(LoopHarness.Options("async"), async ctx =>
+        var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Async), async ctx =>
         {
             started.TrySetResult();
             await Task.Delay(TimeSpan.FromSeconds(30), ctx.RequestAborted);
@@ -527,7 +527,7 @@ public sealed class ServingLoopTests
     {
         RequestDelegate app = ctx => Text(ctx, ctx.Request.Scheme);
         var headers = new Dictionary<string, string> { ["X-FORWARDED-PROTO"] = "https" };
-        await using var loop = new LoopHarness(LoopHarness.Options("async") with { SecureSchemeHeaders = headers, ForwardedAllowIps = ["10.0.0.0/8", "127.0.0.0/8"] }, app);
+        await using var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Async) with { SecureSchemeHeaders = headers, ForwardedAllowIps = ["10.0.0.0/8", "127.0.0.0/8"] }, app);
         loop.Exchange("GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-Proto: https\r\nConnection: close\r\n\r\n").ShouldEndWith("https");
         loop.Exchange("GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Ssl: off\r\nConnection: close\r\n\r\n").ShouldEndWith("https");
     }
@@ -536,7 +536,7 @@ public sealed class ServingLoopTests
     public async Task A_failing_request_starting_hook_answers_500_and_the_worker_lives_on()
     {
         var events = new ThrowingEvents();
-        await using var loop = new LoopHarness(LoopHarness.Options("gthread"), s_hello, events);
+        await using var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Gthread), s_hello, events);
         loop.Exchange("GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").ShouldStartWith("HTTP/1.1 500 ");
         events.Fail = false;
         loop.Exchange("GET /y HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").ShouldEndWith("hello /y");
@@ -549,7 +549,7 @@ public sealed class ServingLoopTests
         int ticksAtEnd = -1;
         RecordingEvents? events = null;
         events = new RecordingEvents();
-        await using var loop = new LoopHarness(LoopHarness.Options("sync"), async ctx =>
+        await using var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Sync), async ctx =>
         {
             ticksAtStart = events.Ticks;
 
@@ -565,7 +565,7 @@ public sealed class ServingLoopTests
     [Fact]
     public async Task Unread_body_after_expect_100_closes_instead_of_waiting()
     {
-        await using var loop = new LoopHarness(LoopHarness.Options("async"), s_hello);
+        await using var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Async), s_hello);
         using Socket socket = loop.Connect();
         socket.Send("POST /e HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n"u8.ToArray());
         string response = LoopHarness.ReadToClose(socket);

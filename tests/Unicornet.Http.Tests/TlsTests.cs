@@ -22,14 +22,14 @@ public sealed class TlsTests
     }
 
     [Theory]
-    [InlineData("sync")]
-    [InlineData("async")]
-    public async Task Serves_https_with_a_self_signed_certificate(string workerClass)
+    [InlineData(ServingLoopKind.Sync)]
+    [InlineData(ServingLoopKind.Async)]
+    public async Task Serves_https_with_a_self_signed_certificate(ServingLoopKind workerClass)
     {
         using X509Certificate2 cert = CreateCertificate();
         var options = DefaultServingOptions.Value with
         {
-            WorkerClass = workerClass,
+            Loop = workerClass,
             Tls = new SslServerAuthenticationOptions { ServerCertificate = cert },
         };
         await using var loop = new LoopHarness(options, ctx =>

@@ -10,7 +10,7 @@ namespace Unicornet.Http.Tests;
 /// <summary>protocol = "uwsgi" on the engine's loops: raw packets in, HTTP/1.1 responses out.</summary>
 public sealed class UwsgiTests
 {
-    private static HttpServingOptions Uwsgi(string workerClass) => LoopHarness.Options(workerClass) with { Protocol = WireProtocol.Uwsgi, UwsgiAllowIps = ["127.0.0.0/8"] };
+    private static HttpServingOptions Uwsgi(ServingLoopKind workerClass) => LoopHarness.Options(workerClass) with { Protocol = WireProtocol.Uwsgi, UwsgiAllowIps = ["127.0.0.0/8"] };
 
     /// <summary>Echoes what the app sees as JSON.</summary>
     private static async Task Echo(HttpContext ctx)
@@ -46,10 +46,10 @@ public sealed class UwsgiTests
     }
 
     [Theory]
-    [InlineData("sync")]
-    [InlineData("gthread")]
-    [InlineData("async")]
-    public async Task A_packet_becomes_the_request_an_HTTP_client_would_make(string workerClass)
+    [InlineData(ServingLoopKind.Sync)]
+    [InlineData(ServingLoopKind.Gthread)]
+    [InlineData(ServingLoopKind.Async)]
+    public async Task A_packet_becomes_the_request_an_HTTP_client_would_make(ServingLoopKind workerClass)
     {
         await using var loop = new LoopHarness(Uwsgi(workerClass), Echo);
         byte[] body = Encoding.ASCII.GetBytes("hello=world");
@@ -85,9 +85,9 @@ public sealed class UwsgiTests
     }
 
     [Theory]
-    [InlineData("gthread")]
-    [InlineData("async")]
-    public async Task A_response_without_a_length_is_delimited_by_the_close_never_chunked(string workerClass)
+    [InlineData(ServingLoopKind.Gthread)]
+    [InlineData(ServingLoopKind.Async)]
+    public async Task A_response_without_a_length_is_delimited_by_the_close_never_chunked(ServingLoopKind workerClass)
     {
         await using var loop = new LoopHarness(Uwsgi(workerClass), async ctx =>
         {
@@ -103,9 +103,9 @@ public sealed class UwsgiTests
     }
 
     [Theory]
-    [InlineData("gthread")]
-    [InlineData("async")]
-    public async Task A_peer_that_keeps_the_connection_open_may_send_another_packet(string workerClass)
+    [InlineData(ServingLoopKind.Gthread)]
+    [InlineData(ServingLoopKind.Async)]
+    public async Task A_peer_that_keeps_the_connection_open_may_send_another_packet(ServingLoopKind workerClass)
     {
         await using var loop = new LoopHarness(Uwsgi(workerClass), ctx =>
         {
@@ -140,7 +140,7 @@ public sealed class UwsgiTests
     [MemberData(nameof(Malformed))]
     public async Task A_malformed_packet_gets_its_status_and_the_loop_serves_on(string what, byte[] packet, string status)
     {
-        foreach (string workerClass in new[] { "sync", "gthread", "async" })
+        foreach (ServingLoopKind workerClass in new[] { ServingLoopKind.Sync, ServingLoopKind.Gthread, ServingLoopKind.Async })
         {
             await using var loop = new LoopHarness(Uwsgi(workerClass), ctx => ctx.Response.WriteAsync("fine"));
             string response;
@@ -159,7 +159,7 @@ public sealed class UwsgiTests
     [Fact]
     public async Task A_block_larger_than_the_limits_allow_is_refused_from_its_header()
     {
-        await using var loop = new LoopHarness(Uwsgi("async") with { LimitRequestFields = 2, LimitRequestFieldSize = 100 }, ctx => ctx.Response.WriteAsync("fine"));
+        await using var loop = new LoopHarness(Uwsgi(ServingLoopKind.Async) with { LimitRequestFields = 2, LimitRequestFieldSize = 100 }, ctx => ctx.Response.WriteAsync("fine"));
         using Socket socket = loop.Connect();
 
         // Only the header: the size alone is judged, the server does not wait for the 65535 bytes it announces.
@@ -170,21 +170,21 @@ public sealed class UwsgiTests
     [Fact]
     public async Task A_peer_outside_uwsgi_allow_ips_gets_403()
     {
-        await using var loop = new LoopHarness(LoopHarness.Options("gthread") with { Protocol = WireProtocol.Uwsgi, UwsgiAllowIps = ["10.0.0.0/8", "192.168.1.1"] }, ctx => ctx.Response.WriteAsync("fine"));
+        await using var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Gthread) with { Protocol = WireProtocol.Uwsgi, UwsgiAllowIps = ["10.0.0.0/8", "192.168.1.1"] }, ctx => ctx.Response.WriteAsync("fine"));
         loop.Exchange(UwsgiPacket.Request("GET", "/")).ShouldStartWith("HTTP/1.1 403 ");
     }
 
     [Fact]
     public async Task A_peer_inside_a_uwsgi_allow_ips_network_is_served()
     {
-        await using var loop = new LoopHarness(LoopHarness.Options("async") with { Protocol = WireProtocol.Uwsgi, UwsgiAllowIps = ["127.0.0.0/30"] }, ctx => ctx.Response.WriteAsync("fine"));
+        await using var loop = new LoopHarness(LoopHarness.Options(ServingLoopKind.Async) with { Protocol = WireProtocol.Uwsgi, UwsgiAllowIps = ["127.0.0.0/30"] }, ctx => ctx.Response.WriteAsync("fine"));
         loop.Exchange(UwsgiPacket.Request("GET", "/")).ShouldEndWith("fine");
     }
 
     [Fact]
     public async Task Without_REQUEST_URI_the_path_is_SCRIPT_NAME_and_PATH_INFO_as_given()
     {
-        await using var loop = new LoopHarness(Uwsgi("async"), Echo);
+        await using var loop = new LoopHarness(Uwsgi(ServingLoopKind.Async), Echo);
         (_, JsonElement json) = Split(loop.Exchange(UwsgiPacket.Build([new("SCRIPT_NAME", "/mnt"), new("PATH_INFO", "/x%41 y"), new("QUERY_STRING", "q=1")])));
         json.GetProperty("method").GetString().ShouldBe("GET");
         json.GetProperty("pathBase").GetString().ShouldBe("/mnt");
@@ -196,7 +196,7 @@ public sealed class UwsgiTests
     [Fact]
     public async Task A_body_over_MaxRequestBodySize_gets_413()
     {
-        await using var loop = new LoopHarness(Uwsgi("gthread") with { MaxRequestBodySize = 10 }, Echo);
+        await using var loop = new LoopHarness(Uwsgi(ServingLoopKind.Gthread) with { MaxRequestBodySize = 10 }, Echo);
         byte[] body = new byte[100];
         string response = loop.Exchange(UwsgiPacket.Build([new("REQUEST_METHOD", "POST"), new("CONTENT_LENGTH", "100")], body));
         response.ShouldStartWith("HTTP/1.1 413 ");

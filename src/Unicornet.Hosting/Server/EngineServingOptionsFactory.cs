@@ -10,12 +10,13 @@ namespace Unicornet.Hosting.Server;
 public static class EngineServingOptionsFactory
 {
     /// <summary>The engine's options for <paramref name="o"/> (TLS and the poll-thread flag are the worker's to add).</summary>
+    /// <exception cref="ArgumentException">The worker class is kestrel, which has no engine loop.</exception>
     public static HttpServingOptions From(UnicornetOptions o)
     {
         ArgumentNullException.ThrowIfNull(o);
         return new HttpServingOptions
         {
-            WorkerClass = ChoiceText.Of(o.Worker.WorkerClass),
+            Loop = Map(o.Worker.WorkerClass),
             Threads = o.Worker.Threads,
             WorkerConnections = o.Worker.WorkerConnections,
             KeepAliveSeconds = o.Worker.Keepalive,
@@ -43,6 +44,16 @@ public static class EngineServingOptionsFactory
     }
 
     // The engine has its own choice types so it stands without Unicornet.Config; these map one to one.
+    internal static ServingLoopKind Map(WorkerClassKind kind) => kind switch
+    {
+        WorkerClassKind.Sync => ServingLoopKind.Sync,
+        WorkerClassKind.Gthread => ServingLoopKind.Gthread,
+        WorkerClassKind.Async => ServingLoopKind.Async,
+
+        // The kestrel class builds KestrelServingOptions (KestrelServingOptionsFactory) instead.
+        _ => throw new ArgumentException($"the {ChoiceText.Of(kind)} worker class has no engine serving loop", nameof(kind)),
+    };
+
     internal static Http.Serving.HeaderMapPolicy Map(HeaderMapMode mode) => mode switch
     {
         HeaderMapMode.Refuse => Http.Serving.HeaderMapPolicy.Refuse,

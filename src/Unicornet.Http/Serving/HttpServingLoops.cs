@@ -5,16 +5,16 @@ namespace Unicornet.Http.Serving;
 /// <summary>Creates the serving loop for a worker class: one loop type per class, each in a file named after it.</summary>
 public static class HttpServingLoops
 {
-    /// <summary>The loop for <see cref="HttpServingOptions.WorkerClass"/> serving <paramref name="app"/>.</summary>
+    /// <summary>The loop for <see cref="HttpServingOptions.Loop"/> serving <paramref name="app"/>.</summary>
     public static IHttpServingLoop Create(HttpServingOptions options, RequestDelegate app, IHttpServingEvents events)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.WorkerClass.ToLowerInvariant() switch
+        return options.Loop switch
         {
-            "sync" => Sync(options, app, events),
-            "gthread" => Gthread(options, app, events),
-            "async" => Async(options, app, events),
-            _ => throw new NotSupportedException($"worker class '{options.WorkerClass}' has no serving loop"),
+            ServingLoopKind.Sync => Sync(options, app, events),
+            ServingLoopKind.Gthread => Gthread(options, app, events),
+            ServingLoopKind.Async => Async(options, app, events),
+            _ => throw new NotSupportedException($"serving loop {options.Loop} does not exist"),
         };
     }
 

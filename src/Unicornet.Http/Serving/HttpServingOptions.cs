@@ -8,8 +8,8 @@ namespace Unicornet.Http.Serving;
 /// </summary>
 public sealed record HttpServingOptions
 {
-    /// <summary>sync, gthread or async.</summary>
-    public string WorkerClass { get; init; } = "";
+    /// <summary><c>worker_class</c>: the loop <see cref="HttpServingLoops.Create"/> picks.</summary>
+    public ServingLoopKind Loop { get; init; }
 
     /// <summary><c>threads</c> (gthread).</summary>
     public int Threads { get; init; }

@@ -1,5 +1,21 @@
 namespace Unicornet.Http.Serving;
 
+/// <summary>
+/// <c>worker_class</c> as the engine sees it: which of its serving loops runs. Only the engine's own classes have one
+/// (the kestrel class serves through Kestrel); the class's name stays with the worker, which logs and shows it.
+/// </summary>
+public enum ServingLoopKind
+{
+    /// <summary>One connection at a time, one request per connection (<see cref="HttpServingLoops.Sync"/>).</summary>
+    Sync,
+
+    /// <summary>Many connections, at most <c>threads</c> requests at once (<see cref="HttpServingLoops.Gthread"/>).</summary>
+    Gthread,
+
+    /// <summary>Many connections and requests, upgrades allowed (<see cref="HttpServingLoops.Async"/>).</summary>
+    Async,
+}
+
 /// <summary><c>header_map</c>: what happens to a header whose name contains <c>_</c>, which a proxy could not tell from <c>-</c>.</summary>
 public enum HeaderMapPolicy
 {

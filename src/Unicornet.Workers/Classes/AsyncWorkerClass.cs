@@ -37,7 +37,7 @@ internal sealed class AsyncWorkerClass : IWorkerClass
     public IWorkerServer? Load(WorkerContext worker, IHttpServingEvents events)
     {
         // With inline completions off (the README's way to let an async app block) requests run on pool threads.
-        HttpServingOptions options = EngineServing.Options(worker, Name) with { AppsRunOnPollThread = ChildRuntime.InlineSocketCompletions };
+        HttpServingOptions options = EngineServing.Options(worker, ServingLoopKind.Async) with { AppsRunOnPollThread = ChildRuntime.InlineSocketCompletions };
         return EngineServing.Load(worker, app => HttpServingLoops.Async(options, app, events));
     }
 }

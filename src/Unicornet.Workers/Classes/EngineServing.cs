@@ -15,14 +15,14 @@ namespace Unicornet.Workers.Classes;
 /// </summary>
 internal static class EngineServing
 {
-    /// <summary>The engine's options for <paramref name="workerClass"/>; TLS failures are boot errors.</summary>
-    public static HttpServingOptions Options(WorkerContext worker, string workerClass)
+    /// <summary>The engine's options for the class whose loop is <paramref name="loop"/>; TLS failures are boot errors.</summary>
+    public static HttpServingOptions Options(WorkerContext worker, ServingLoopKind loop)
     {
         try
         {
             return EngineServingOptionsFactory.From(worker.Config.Options) with
             {
-                WorkerClass = workerClass,
+                Loop = loop,
                 Tls = TlsOptions.From(worker.Config, worker.Hooks, worker.Log),
 
                 // Only the many-connection loops (gthread, async) ask it; sync accepts one connection at a time.

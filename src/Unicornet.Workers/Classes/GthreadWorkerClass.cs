@@ -24,7 +24,7 @@ internal sealed class GthreadWorkerClass : IWorkerClass
 
     public IWorkerServer? Load(WorkerContext worker, IHttpServingEvents events)
     {
-        HttpServingOptions options = EngineServing.Options(worker, Name);
+        HttpServingOptions options = EngineServing.Options(worker, ServingLoopKind.Gthread);
         return EngineServing.Load(worker, app => HttpServingLoops.Gthread(options, app, events));
     }
 }

@@ -24,7 +24,7 @@ internal sealed class SyncWorkerClass : IWorkerClass
 
     public IWorkerServer? Load(WorkerContext worker, IHttpServingEvents events)
     {
-        HttpServingOptions options = EngineServing.Options(worker, Name);
+        HttpServingOptions options = EngineServing.Options(worker, ServingLoopKind.Sync);
         return EngineServing.Load(worker, app => HttpServingLoops.Sync(options, app, events));
     }
 }

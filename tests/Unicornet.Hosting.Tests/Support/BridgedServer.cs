@@ -24,7 +24,7 @@ internal sealed class BridgedServer : IAsyncDisposable
     private readonly WebApplication? _app;
     private readonly string? _contentRoot;
 
-    private BridgedServer(string workerClass, RequestDelegate handler, WebApplication? app, string? contentRoot, HttpServingOptions? options)
+    private BridgedServer(ServingLoopKind workerClass, RequestDelegate handler, WebApplication? app, string? contentRoot, HttpServingOptions? options)
     {
         _app = app;
         _contentRoot = contentRoot;
@@ -32,7 +32,7 @@ internal sealed class BridgedServer : IAsyncDisposable
         _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _listener.Listen(128);
         Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
-        HttpServingOptions served = (options ?? DefaultOptions.Engine) with { WorkerClass = workerClass, Threads = 4, GracefulTimeoutSeconds = 5, AppsRunOnPollThread = workerClass == "async" };
+        HttpServingOptions served = (options ?? DefaultOptions.Engine) with { Loop = workerClass, Threads = 4, GracefulTimeoutSeconds = 5, AppsRunOnPollThread = workerClass == ServingLoopKind.Async };
         _run = HttpServingLoops.Create(served, handler, Events).RunAsync([_listener], _graceful.Token, _immediate.Token);
         Client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
         {
@@ -51,7 +51,7 @@ internal sealed class BridgedServer : IAsyncDisposable
 
     /// <summary>Builds a slim WebApplication with the bridge as its server, maps it, starts it and serves it.</summary>
     public static async Task<BridgedServer> StartAsync(
-        string workerClass,
+        ServingLoopKind workerClass,
         Action<WebApplication> map,
         Action<WebApplicationBuilder>? build = null,
         Action<string>? prepareContentRoot = null,
@@ -81,7 +81,7 @@ internal sealed class BridgedServer : IAsyncDisposable
     }
 
     /// <summary>Serves an already loaded handler (a captured example app).</summary>
-    public static BridgedServer Serve(string workerClass, RequestDelegate handler) => new(workerClass, handler, null, null, null);
+    public static BridgedServer Serve(ServingLoopKind workerClass, RequestDelegate handler) => new(workerClass, handler, null, null, null);
 
     public Socket Connect()
     {
