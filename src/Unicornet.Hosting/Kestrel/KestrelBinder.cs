@@ -163,15 +163,17 @@ internal sealed class KestrelBinder
 
     /// <summary>
     /// The longest head the guard holds back: the longest Kestrel accepts (the request line the engine allows, the
-    /// header budget), kept well below Kestrel's request buffer so a held head never stalls the transport.
+    /// header budget), but at most 7/8 of the request buffer (896 KiB by default). The pipes in front of the guard stop
+    /// reading when they hold that buffer (the socket transport's 1 MiB, TLS's request buffer), so a held head never
+    /// stalls the connection; the default limits' longest head (4,096 + 819,002 bytes) is still held and judged.
     /// </summary>
     private HeadRules HeadGuardRules(KestrelServerLimits limits)
     {
-        const int MaxHeld = 512 * 1024;
+        long maxHeld = Math.Min(limits.MaxRequestBufferSize ?? DefaultRequestBuffer, DefaultRequestBuffer) / 8 * 7;
         int line = HttpParserSettings.NormaliseLine(_options.LimitRequestLine);
-        // Kestrel's header budget counts names and values; the wire adds ": " and CRLF to each field.
-        long head = (line > 0 ? line + 2L : MaxHeld) + limits.MaxRequestHeadersTotalSize + (4L * limits.MaxRequestHeaderCount) + 4;
-        return new HeadRules(_options.PermitUnconventionalHttpVersion, _options.CasefoldHttpMethod, (int)Math.Min(head, MaxHeld));
+        // Kestrel's budget counts the header section's raw bytes, CRLFs included, plus the 2 of the empty line.
+        long head = (line > 0 ? line + 2L : maxHeld) + limits.MaxRequestHeadersTotalSize + 2;
+        return new HeadRules(_options.PermitUnconventionalHttpVersion, _options.CasefoldHttpMethod, (int)Math.Min(head, maxHeld));
     }
 
     internal HttpProtocols Protocols(bool tls)
@@ -223,12 +225,11 @@ internal sealed class KestrelBinder
 
         // limit_request_line and the per-field limit are judged by RequestRulesMiddleware with the engine's 400 and
         // 431 (Kestrel's own line limit answers 414); Kestrel's line limit is only its request buffer, the longest line it
-        // can hold, so limit_request_line = 0 means what it means on the engine: no limit short of that buffer. The
-        // total header budget is kept at least at Kestrel's default so a per-field limit never shrinks it.
-        limits.MaxRequestLineSize = (int)Math.Min(limits.MaxRequestBufferSize ?? DefaultRequestBuffer, int.MaxValue);
+        // can hold, so limit_request_line = 0 means what it means on the engine: no limit short of that buffer.
+        long buffer = Math.Min(limits.MaxRequestBufferSize ?? DefaultRequestBuffer, int.MaxValue);
+        limits.MaxRequestLineSize = (int)buffer;
         limits.MaxRequestHeaderCount = fields;
-        int headerList = _options.Http2MaxHeaderListSize > 0 ? _options.Http2MaxHeaderListSize : 0;
-        limits.MaxRequestHeadersTotalSize = Math.Max(Math.Max(32 * 1024, fieldSize + 2), headerList);
+        limits.MaxRequestHeadersTotalSize = (int)Math.Min(HeaderBudget(fields, fieldSize, _options.Http2MaxHeaderListSize), buffer);
         if (_options.KeepAliveSeconds > 0)
         {
             limits.KeepAliveTimeout = TimeSpan.FromSeconds(_options.KeepAliveSeconds);
@@ -250,6 +251,18 @@ internal sealed class KestrelBinder
         limits.Http2.MaxFrameSize = Math.Clamp(_options.Http2MaxFrameSize, 16384, 16777215);
         limits.Http2.MaxRequestHeaderFieldSize = Math.Max(fieldSize, 4096);
     }
+
+    /// <summary>
+    /// Kestrel's <c>MaxRequestHeadersTotalSize</c> for the engine's limits. The engine has no total of its own: a head
+    /// holds at most <c>limit_request_fields</c> field lines of at most <c>limit_request_field_size</c> bytes each, CRLF
+    /// included, then the empty line. Kestrel allows the section's raw bytes, CRLFs included, up to its budget plus the
+    /// 2 of the empty line, so fields × field size is the same largest head, and the count and per-field limits refuse
+    /// the rest with the engine's 431 on both. HTTP/2 shares the budget as its header list limit: a larger
+    /// <c>http2_max_header_list_size</c> raises it (HTTP/1 heads stay bounded by the count and per-field limits).
+    /// Kestrel refuses to start with a budget above its request buffer; the binder caps it there.
+    /// </summary>
+    private static long HeaderBudget(int fields, int fieldSize, int http2MaxHeaderListSize) =>
+        Math.Max((long)fields * fieldSize, Math.Max(0, http2MaxHeaderListSize));
 
     private sealed class EventsStartupFilter(KestrelBinder binder) : IStartupFilter
     {
