@@ -210,8 +210,9 @@ internal sealed class Master
         {
             // As in gunicorn, the dirty arbiter starts before when_ready and before the first workers,
             // which get its socket path in their environment.
-            _ctx.Dirty = new DirtyArbiterSupervisor(_ctx.Config, _ctx.Log, _ctx.Generations.CurrentSnapshot, upgrade: _upgrader.Parent is not null);
-            _ctx.Dirty.Start();
+            IDirtySupervisor dirty = new DirtySupervisor(new DirtyArbiterSupervisor(_ctx.Config, _ctx.Log, _ctx.Generations.CurrentSnapshot, upgrade: _upgrader.Parent is not null));
+            _ctx.Dirty = dirty;
+            dirty.Start();
         }
     }
 }

@@ -1,5 +1,4 @@
 using Unicornet.Config;
-using Unicornet.Dirty;
 using Unicornet.Logging;
 using Unicornet.Logging.Metrics;
 using Unicornet.Platform;
@@ -39,7 +38,8 @@ internal sealed class MasterContext
 
     public List<Listener> Listeners { get; set; } = [];
 
-    public DirtyArbiterSupervisor? Dirty { get; set; }
+    /// <summary>The dirty arbiter's supervisor when dirty apps are configured, null otherwise.</summary>
+    public IDirtySupervisor? Dirty { get; set; }
 
     public PidFile? PidFile { get; set; }
 
