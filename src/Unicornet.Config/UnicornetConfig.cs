@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using Unicornet.Config.Hooks;
 using Unicornet.Config.Options;
 using Unicornet.Config.Script;
@@ -34,11 +33,13 @@ public sealed record ResolvedSetting(object? Value, SettingOrigin Origin, Source
 /// </summary>
 public sealed partial class UnicornetConfig : ISettings
 {
-    private readonly FrozenDictionary<string, ResolvedSetting> _values;
+    // A plain dictionary, never changed after construction: a frozen one would load System.Collections.Immutable
+    // into every worker for a few hundred lookups at start.
+    private readonly Dictionary<string, ResolvedSetting> _values;
 
     internal UnicornetConfig(IReadOnlyDictionary<string, ResolvedSetting> values, string? appModule, CompiledScript? script, HookSet hooks)
     {
-        _values = values.ToFrozenDictionary(StringComparer.Ordinal);
+        _values = new Dictionary<string, ResolvedSetting>(values, StringComparer.Ordinal);
         AppModule = appModule;
         Script = script;
         Hooks = hooks;

@@ -79,7 +79,7 @@ public static class DirtyEntry
         {
             return ConfigSnapshot.Read(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ConfigException or InvalidOperationException or KeyNotFoundException)
         {
             Console.Error.WriteLine($"unicornet {who}: cannot read the config snapshot {path}: {e.Message}");
             return null;

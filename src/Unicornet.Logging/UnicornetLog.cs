@@ -129,11 +129,11 @@ public sealed class UnicornetLog : ILog, IDisposable
 
     private Logger Build()
     {
-        ITextFormatter formatter = Options.Json ? new JsonLineFormatter(Options.Role) : new GunicornTextFormatter();
+        ITextFormatter formatter = Options.Json ? JsonFormatter(Options.Role) : new GunicornTextFormatter();
         LoggerConfiguration cfg = new LoggerConfiguration().MinimumLevel.ControlledBy(_level);
         cfg = Options.ErrorLog == "-"
             ? cfg.WriteTo.Console(formatter, standardErrorFromLevel: LogEventLevel.Verbose)
-            : cfg.WriteTo.File(formatter, Options.ErrorLog, shared: true, flushToDiskInterval: null);
+            : FileSink.WriteTo(cfg, formatter, Options.ErrorLog);
         if (Options.Syslog)
         {
             _syslog ??= new Syslog.SyslogWriter(Unicornet.Logging.Syslog.SyslogAddress.Parse(Options.SyslogAddress), Options.SyslogFacility, Options.SyslogPrefix);
@@ -147,4 +147,9 @@ public sealed class UnicornetLog : ILog, IDisposable
 
         return cfg.CreateLogger();
     }
+
+    // Apart from Build, not inlined: compiling a method resolves every type it names, and the JSON formatter's
+    // options are System.Text.Json's, which a process logging text should not load.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static ITextFormatter JsonFormatter(string role) => new JsonLineFormatter(role);
 }

@@ -77,6 +77,75 @@ public static class ProcessInfo
         return ProcFile.ParseLong(ProcFile.NextField(ref rest)) is long user && ProcFile.ParseLong(ProcFile.NextField(ref rest)) is long system ? (user + system) / 100.0 : null;
     }
 
+    /// <summary>
+    /// Milliseconds since this process started, to the kernel's 10 ms resolution; null when /proc cannot be read.
+    /// The same figure as <c>DateTime.Now - Process.GetCurrentProcess().StartTime</c> (the kernel's start time
+    /// against the time since boot), without loading System.Diagnostics.Process and its types into a worker.
+    /// </summary>
+    public static long? MillisecondsSinceStart()
+    {
+        // Field 22 of stat, starttime, sits past the command name and 19 numbers: 1 KB holds it.
+        Span<byte> stat = stackalloc byte[1024];
+        int length = ProcFile.Read("/proc/self/stat", stat);
+        Span<byte> uptime = stackalloc byte[128];
+        int uptimeLength = ProcFile.Read("/proc/uptime", uptime);
+        if (length <= 0 || uptimeLength <= 0)
+        {
+            return null;
+        }
+
+        return ParseStartTicks(stat[..length]) is long startTicks && ParseUptimeMilliseconds(uptime[..uptimeLength]) is long upMs
+            ? Math.Max(0, upMs - (startTicks * 10))
+            : null;
+    }
+
+    /// <summary>starttime (field 22 of /proc/PID/stat) in USER_HZ ticks since boot, or null.</summary>
+    private static long? ParseStartTicks(ReadOnlySpan<byte> stat)
+    {
+        // The command name (field 2) may hold spaces and parentheses: the fields after it start past the last ')'.
+        int close = stat.LastIndexOf((byte)')');
+        if (close < 0)
+        {
+            return null;
+        }
+
+        ReadOnlySpan<byte> rest = stat[(close + 1)..];
+        for (int field = 3; field < 22; field++)
+        {
+            if (ProcFile.NextField(ref rest).IsEmpty)
+            {
+                return null;
+            }
+        }
+
+        // USER_HZ is 100 on every Linux ABI .NET runs on (as CpuSeconds assumes).
+        return ProcFile.ParseLong(ProcFile.NextField(ref rest));
+    }
+
+    /// <summary>The first figure of /proc/uptime (<c>12345.67</c> seconds since boot) in milliseconds, or null.</summary>
+    private static long? ParseUptimeMilliseconds(ReadOnlySpan<byte> uptime)
+    {
+        ReadOnlySpan<byte> first = ProcFile.NextField(ref uptime);
+        int dot = first.IndexOf((byte)'.');
+        if (dot < 0)
+        {
+            return ProcFile.ParseLong(first) * 1000;
+        }
+
+        ReadOnlySpan<byte> fraction = first[(dot + 1)..];
+        if (ProcFile.ParseLong(first[..dot]) is not long seconds || fraction.Length is 0 or > 3 || ProcFile.ParseLong(fraction) is not long digits)
+        {
+            return null;
+        }
+
+        for (int i = fraction.Length; i < 3; i++)
+        {
+            digits *= 10;
+        }
+
+        return (seconds * 1000) + digits;
+    }
+
     private const int PR_SET_NAME = 15;
     private const int PR_SET_PTRACER = 0x59616d61;
 

@@ -1,7 +1,9 @@
 using System.Net.Security;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using Unicornet.Config;
 using Unicornet.Config.Hooks;
+using Unicornet.Http.Tls;
 
 namespace Unicornet.Workers;
 
@@ -12,16 +14,18 @@ namespace Unicornet.Workers;
 /// </summary>
 internal static class TlsOptions
 {
-    public static SslServerAuthenticationOptions? From(UnicornetConfig config, HookSet hooks, ILog log)
+    /// <summary>The engine's TLS when <c>certfile</c> is set; null for plain HTTP.</summary>
+    public static TlsServer? From(UnicornetConfig config, HookSet hooks, ILog log)
     {
         string? certFile = config.Options.Ssl.CertFile;
-        if (string.IsNullOrEmpty(certFile))
-        {
-            return null;
-        }
-
-        return hooks.Call(HookNames.SslContext, () => Default(config, log), config, (Func<SslServerAuthenticationOptions>)(() => Default(config, log)));
+        return string.IsNullOrEmpty(certFile) ? null : Build(config, hooks, log);
     }
+
+    // Not inlined: compiling a method resolves every type it names, and this one names SslServerAuthenticationOptions
+    // (its hook call and lambdas); kept apart, a worker without certfile never loads System.Net.Security.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TlsServer Build(UnicornetConfig config, HookSet hooks, ILog log) =>
+        new(hooks.Call(HookNames.SslContext, () => Default(config, log), config, (Func<SslServerAuthenticationOptions>)(() => Default(config, log))));
 
     private static SslServerAuthenticationOptions Default(UnicornetConfig config, ILog log)
     {

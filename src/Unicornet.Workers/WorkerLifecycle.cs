@@ -117,7 +117,7 @@ internal sealed class WorkerLifecycle
         _worker.View.IsBooted = true;
         _worker.Heartbeat.Phase = WorkerPhase.Ready;
         _worker.Beat();
-        double readyMs = (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds;
+        double readyMs = ProcessInfo.MillisecondsSinceStart() ?? 0;
         _worker.Log.Booted(ProcessInfo.Pid, readyMs);
         _worker.Log.StartupJit(System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds);
     }

@@ -396,7 +396,7 @@ public sealed class BridgeEngineTests
         await using BridgedServer server = await BridgedServer.StartAsync(
             ServingLoopKind.Async,
             MapWebSocketEcho,
-            options: DefaultOptions.Engine with { Tls = new SslServerAuthenticationOptions { ServerCertificate = certificate } });
+            options: DefaultOptions.Engine with { Tls = new Unicornet.Http.Tls.TlsServer(new SslServerAuthenticationOptions { ServerCertificate = certificate }) });
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         using var client = new ClientWebSocket();

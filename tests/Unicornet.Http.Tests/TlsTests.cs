@@ -6,6 +6,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Unicornet.Http.Serving;
+using Unicornet.Http.Tls;
 
 namespace Unicornet.Http.Tests;
 
@@ -30,7 +31,7 @@ public sealed class TlsTests
         var options = DefaultServingOptions.Value with
         {
             Loop = workerClass,
-            Tls = new SslServerAuthenticationOptions { ServerCertificate = cert },
+            Tls = new TlsServer(new SslServerAuthenticationOptions { ServerCertificate = cert }),
         };
         await using var loop = new LoopHarness(options, ctx =>
         {

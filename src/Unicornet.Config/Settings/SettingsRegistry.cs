@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using Unicornet.Config.Options;
 using static Unicornet.Config.Settings.SettingType;
 
@@ -30,8 +29,9 @@ public static partial class SettingsRegistry
     /// <summary>All settings in documentation order.</summary>
     public static IReadOnlyList<SettingDefinition> All { get; } = Build();
 
-    private static readonly FrozenDictionary<string, SettingDefinition> s_byName =
-        All.ToFrozenDictionary(d => d.Name, StringComparer.Ordinal);
+    // Not a FrozenDictionary: that would load System.Collections.Immutable into every process for start-up lookups.
+    private static readonly Dictionary<string, SettingDefinition> s_byName =
+        All.ToDictionary(d => d.Name, StringComparer.Ordinal);
 
     /// <summary>The setting called <paramref name="name"/>, or null.</summary>
     public static SettingDefinition? Find(string name) => s_byName.GetValueOrDefault(name);

@@ -1,5 +1,5 @@
 using System.Collections;
-using System.Text.Json;
+using System.Text;
 using Unicornet.Config;
 using Unicornet.Config.Hooks;
 using Unicornet.Config.Script;
@@ -8,119 +8,251 @@ using Unicornet.Config.Settings;
 namespace Unicornet.Config.Snapshot;
 
 /// <summary>
-/// A resolved <see cref="UnicornetConfig"/> written to JSON by the master and read back by a worker,
-/// so the worker neither re-parses the command line nor re-runs the script to know its settings
+/// A resolved <see cref="UnicornetConfig"/> written by the master and read back by a worker (and the dirty
+/// processes), so the worker neither re-parses the command line nor re-runs the script to know its settings
 /// (it runs the compiled script only to bind hooks). Values are re-typed through the registry.
 /// </summary>
+/// <remarks>
+/// <para>
+/// The format is unicornet's own, so that reading it needs no System.Text.Json in a worker (its images and
+/// types are ~1 MB in every process). UTF-8 text, one record per line, a keyword then values separated by spaces:
+/// </para>
+/// <code>
+/// unicornet-config-snapshot 1
+/// app_module "HelloApp.dll:App"
+/// script "/srv/unicornet.conf.csx" "/cache/ab12.dll" null "ab12..."
+/// reference "/srv/lib/Helpers.dll"
+/// hook "on_starting" "/srv/unicornet.conf.csx" 12 1
+/// setting workers CommandLine 4
+/// setting bind File ["127.0.0.1:8000" "unix:/run/app.sock"]
+/// setting secure_scheme_headers Default {"X-FORWARDED-PROTO"="https"}
+/// end
+/// </code>
+/// <para>
+/// A value is <c>null</c>, <c>true</c>, <c>false</c>, an integer, a double (always with a <c>.</c> or an exponent;
+/// <c>nan</c>, <c>inf</c>, <c>-inf</c>), a string in double quotes (<c>\"</c>, <c>\\</c>, <c>\n</c>, <c>\r</c>,
+/// <c>\t</c> and <c>\uXXXX</c> for other control characters and lone surrogates; everything else as is), a list
+/// <c>[v v]</c> or a map <c>{"key"=v "key"=v}</c>. Every setting of the registry appears exactly once, after its
+/// origin. Reading is strict: a record the writer would not have written (an unknown keyword or setting, a value
+/// of the wrong type, a missing setting or <c>end</c>) is a <see cref="ConfigException"/> naming the line and
+/// column.
+/// </para>
+/// </remarks>
 public static class ConfigSnapshot
 {
+    private const string Header = "unicornet-config-snapshot 1";
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>Writes <paramref name="config"/> to <paramref name="path"/> atomically (temp file + rename).</summary>
     public static void Write(UnicornetConfig config, string path)
     {
         ArgumentNullException.ThrowIfNull(config);
         string temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
-        using (var w = new Utf8JsonWriter(stream))
-        {
-            w.WriteStartObject();
-            w.WriteString("app_module", config.AppModule);
-            if (config.Script is { } s)
-            {
-                w.WriteStartObject("script");
-                w.WriteString("source", s.SourcePath);
-                w.WriteString("assembly", s.AssemblyPath);
-                w.WriteString("pdb", s.PdbPath);
-                w.WriteString("hash", s.Hash);
-                w.WriteStartObject("hooks");
-                foreach (KeyValuePair<string, SourceLocation> h in s.Hooks)
-                {
-                    WriteLocation(w, h.Key, h.Value);
-                }
-
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
-
-            w.WriteStartObject("settings");
-            foreach (SettingDefinition def in SettingsRegistry.All)
-            {
-                ResolvedSetting r = config.Resolved(def.Name);
-                w.WriteStartObject(def.Name);
-                w.WriteString("origin", r.Origin.ToString());
-                w.WritePropertyName("value");
-                WriteValue(w, r.Value);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-
+        File.WriteAllText(temp, Format(config), s_strictUtf8);
         File.Move(temp, path, overwrite: true);
     }
 
-    /// <summary>Reads a snapshot; hooks are empty until the worker binds them.</summary>
+    /// <summary>Reads a snapshot; hooks are empty until the worker binds them. A malformed one is a <see cref="ConfigException"/>.</summary>
     public static UnicornetConfig Read(string path)
     {
-        using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(path));
-        JsonElement root = doc.RootElement;
-        string? app = root.GetProperty("app_module").GetString();
-        CompiledScript? script = null;
-        if (root.TryGetProperty("script", out JsonElement s))
+        string text;
+        try
         {
-            var hooks = new Dictionary<string, SourceLocation>();
-            foreach (JsonProperty h in s.GetProperty("hooks").EnumerateObject())
-            {
-                hooks[h.Name] = ReadLocation(h.Value);
-            }
-
-            script = new CompiledScript(
-                s.GetProperty("source").GetString()!,
-                s.GetProperty("assembly").GetString()!,
-                s.GetProperty("pdb").GetString(),
-                s.GetProperty("hash").GetString() ?? "",
-                new Dictionary<string, IReadOnlyList<SourceLocation>>(),
-                hooks,
-                FromCache: true);
+            text = s_strictUtf8.GetString(File.ReadAllBytes(path));
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new ConfigException("malformed config snapshot: not valid UTF-8", subject: "config snapshot", inner: e);
         }
 
-        var values = new Dictionary<string, ResolvedSetting>(StringComparer.Ordinal);
-        JsonElement settings = root.GetProperty("settings");
-        foreach (SettingDefinition def in SettingsRegistry.All)
+        return Parse(text);
+    }
+
+    /// <summary>The snapshot text of <paramref name="config"/>.</summary>
+    internal static string Format(UnicornetConfig config)
+    {
+        var w = new SnapshotWriter();
+        w.Word(Header).EndLine();
+        w.Word("app_module").Value(config.AppModule).EndLine();
+        if (config.Script is { } s)
         {
-            if (!settings.TryGetProperty(def.Name, out JsonElement e))
+            w.Word("script").Value(s.SourcePath).Value(s.AssemblyPath).Value(s.PdbPath).Value(s.Hash).EndLine();
+            foreach (string reference in s.References)
             {
-                values[def.Name] = new ResolvedSetting(def.Default(new Dictionary<string, string>()), SettingOrigin.Default);
-                continue;
+                w.Word("reference").Value(reference).EndLine();
             }
 
-            SettingOrigin origin = Enum.TryParse(e.GetProperty("origin").GetString(), out SettingOrigin o) ? o : SettingOrigin.Default;
-            values[def.Name] = new ResolvedSetting(ReadValue(def, e.GetProperty("value")), origin);
+            foreach (KeyValuePair<string, SourceLocation> h in s.Hooks)
+            {
+                w.Word("hook").Value(h.Key).Value(h.Value.Path).Value(h.Value.Line).Value(h.Value.Column).EndLine();
+            }
+        }
+
+        foreach (SettingDefinition def in SettingsRegistry.All)
+        {
+            ResolvedSetting r = config.Resolved(def.Name);
+            w.Word("setting").Word(def.Name).Word(r.Origin.ToString()).Value(r.Value).EndLine();
+        }
+
+        w.Word("end").EndLine();
+        return w.ToString();
+    }
+
+    /// <summary>The config a snapshot text describes.</summary>
+    internal static UnicornetConfig Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string[] lines = text.Split('\n');
+        if (lines[0] != Header)
+        {
+            throw new ConfigException($"malformed config snapshot: the first line is not '{Header}'", subject: "config snapshot");
+        }
+
+        bool appSeen = false;
+        bool ended = false;
+        string? app = null;
+        CompiledScript? script = null;
+        var references = new List<string>();
+        var hooks = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        var values = new Dictionary<string, ResolvedSetting>(StringComparer.Ordinal);
+        // Every record ends with a newline, the last one too: the text after the last newline must be empty.
+        if (lines[^1].Length != 0)
+        {
+            throw new ConfigException("malformed config snapshot: it is cut short (the last line has no newline)", subject: "config snapshot");
+        }
+
+        for (int i = 1; i < lines.Length - 1; i++)
+        {
+            var line = new SnapshotLine(lines[i], i + 1);
+            if (ended)
+            {
+                throw line.Fail("nothing may follow 'end'");
+            }
+
+            string keyword = line.Word("a record (app_module, script, reference, hook, setting or end)");
+            switch (keyword)
+            {
+                case "app_module" when !appSeen:
+                    appSeen = true;
+                    app = line.StringOrNull("the app module");
+                    break;
+                case "script" when script is null:
+                    script = new CompiledScript(
+                        line.String("the script's source path"),
+                        line.String("the compiled assembly's path"),
+                        line.StringOrNull("the pdb's path"),
+                        line.String("the script's hash"),
+                        new Dictionary<string, IReadOnlyList<SourceLocation>>(),
+                        hooks,
+                        FromCache: true);
+                    break;
+                case "reference" when script is not null:
+                    references.Add(line.String("a referenced assembly's path"));
+                    break;
+                case "hook" when script is not null:
+                    string hook = line.String("the hook's name");
+                    var location = new SourceLocation(line.String("the hook's source path"), line.Int("the hook's line"), line.Int("the hook's column"));
+                    if (!hooks.TryAdd(hook, location))
+                    {
+                        throw line.Fail($"hook '{hook}' appears twice");
+                    }
+
+                    break;
+                case "setting":
+                    ReadSetting(line, values);
+                    break;
+                case "end":
+                    ended = true;
+                    break;
+                case "app_module" or "script":
+                    throw line.Fail($"'{keyword}' appears twice");
+                case "reference" or "hook":
+                    throw line.Fail($"'{keyword}' before 'script'");
+                default:
+                    throw line.Fail($"unknown record '{keyword}'");
+            }
+
+            line.End();
+        }
+
+        if (!ended)
+        {
+            throw new ConfigException("malformed config snapshot: it is cut short (no 'end' line)", subject: "config snapshot");
+        }
+
+        if (!appSeen)
+        {
+            throw new ConfigException("malformed config snapshot: no 'app_module' record", subject: "config snapshot");
+        }
+
+        foreach (SettingDefinition def in SettingsRegistry.All)
+        {
+            if (!values.ContainsKey(def.Name))
+            {
+                throw new ConfigException($"malformed config snapshot: no value for setting '{def.Name}'", subject: "config snapshot");
+            }
+        }
+
+        if (script is not null && references.Count > 0)
+        {
+            script = script with { References = references };
         }
 
         return new UnicornetConfig(values, app, script, HookSet.Empty);
     }
 
-    private static object? ReadValue(SettingDefinition def, JsonElement e)
+    private static void ReadSetting(SnapshotLine line, Dictionary<string, ResolvedSetting> values)
+    {
+        string name = line.Word("a setting name");
+        if (SettingsRegistry.Find(name) is not { } def)
+        {
+            throw line.Fail($"unknown setting '{name}'");
+        }
+
+        string originText = line.Word("the setting's origin");
+        if (!TryParseOrigin(originText, out SettingOrigin origin))
+        {
+            throw line.Fail($"unknown origin '{originText}' for setting '{name}'");
+        }
+
+        object? value = Typed(def, line.Value(), line);
+        if (!values.TryAdd(name, new ResolvedSetting(value, origin)))
+        {
+            throw line.Fail($"setting '{name}' appears twice");
+        }
+    }
+
+    private static bool TryParseOrigin(string text, out SettingOrigin origin)
+    {
+        foreach (SettingOrigin candidate in Enum.GetValues<SettingOrigin>())
+        {
+            if (candidate.ToString() == text)
+            {
+                origin = candidate;
+                return true;
+            }
+        }
+
+        origin = default;
+        return false;
+    }
+
+    /// <summary>The value read for <paramref name="def"/>, as the setting's type; a value of another type is malformed.</summary>
+    private static object? Typed(SettingDefinition def, object? value, SnapshotLine line)
     {
         object? raw = def.Type switch
         {
-            SettingType.Bool => e.ValueKind switch
-            {
-                JsonValueKind.True => true,
-                JsonValueKind.False => false,
-                _ => null,
-            },
-            SettingType.Int or SettingType.Octal => e.ValueKind == JsonValueKind.Number ? e.GetInt32() : null,
-            SettingType.Text => e.ValueKind == JsonValueKind.String ? e.GetString() : null,
-            SettingType.Strings => e.ValueKind == JsonValueKind.Array ? new StringList(e.EnumerateArray().Select(i => i.GetString() ?? "")) : new StringList(),
-            SettingType.Map => e.ValueKind == JsonValueKind.Object
-                ? e.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "")
-                : new Dictionary<string, string>(),
-            SettingType.ObjectMap => e.ValueKind == JsonValueKind.Object
-                ? e.EnumerateObject().ToDictionary(p => p.Name, p => Plain(p.Value))
-                : new Dictionary<string, object?>(),
-            _ => null,
+            SettingType.Bool when value is null or bool => value,
+            SettingType.Int or SettingType.Octal when value is null => null,
+            SettingType.Int or SettingType.Octal when value is long l && l is >= int.MinValue and <= int.MaxValue => (int)l,
+            SettingType.Text when value is null or string => value,
+            SettingType.Strings when value is null => null,
+            SettingType.Strings when value is List<object?> items && items.TrueForAll(i => i is string) => new StringList(items.Cast<string>()),
+            SettingType.Map when value is null => null,
+            SettingType.Map when value is Dictionary<string, object?> map && map.Values.All(v => v is string) =>
+                map.ToDictionary(kv => kv.Key, kv => (string)kv.Value!, StringComparer.Ordinal),
+            SettingType.ObjectMap when value is null or Dictionary<string, object?> => value,
+            _ => throw line.Fail($"setting '{def.Name}' takes {def.ScriptTypeName}, got {Describe(value)}"),
         };
 
         if (raw is null && def.Type == SettingType.Bool)
@@ -134,88 +266,22 @@ public static class ConfigSnapshot
         }
         catch (SettingValueException)
         {
+            // Left for the options binder, which names the setting (a snapshot written from a config that
+            // bypassed validation).
             return raw;
         }
     }
 
-    private static object? Plain(JsonElement e) => e.ValueKind switch
+    private static string Describe(object? value) => value switch
     {
-        JsonValueKind.String => e.GetString(),
-        JsonValueKind.Number => e.TryGetInt64(out long l) ? l : e.GetDouble(),
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        JsonValueKind.Array => e.EnumerateArray().Select(Plain).ToList(),
-        JsonValueKind.Object => e.EnumerateObject().ToDictionary(p => p.Name, p => Plain(p.Value)),
-        _ => null,
+        null => "null",
+        bool => "a bool",
+        long => "an integer",
+        double => "a double",
+        string => "a string",
+        IDictionary => "a map",
+        _ => "a list",
     };
-
-    private static void WriteValue(Utf8JsonWriter w, object? value)
-    {
-        switch (value)
-        {
-            case null:
-                w.WriteNullValue();
-                break;
-            case bool b:
-                w.WriteBooleanValue(b);
-                break;
-            case int i:
-                w.WriteNumberValue(i);
-                break;
-            case long l:
-                w.WriteNumberValue(l);
-                break;
-            case double d:
-                w.WriteNumberValue(d);
-                break;
-            case string s:
-                w.WriteStringValue(s);
-                break;
-            case IDictionary<string, string> map:
-                w.WriteStartObject();
-                foreach (KeyValuePair<string, string> kv in map)
-                {
-                    w.WriteString(kv.Key, kv.Value);
-                }
-
-                w.WriteEndObject();
-                break;
-            case IDictionary<string, object?> map:
-                w.WriteStartObject();
-                foreach (KeyValuePair<string, object?> kv in map)
-                {
-                    w.WritePropertyName(kv.Key);
-                    WriteValue(w, kv.Value);
-                }
-
-                w.WriteEndObject();
-                break;
-            case IEnumerable list:
-                w.WriteStartArray();
-                foreach (object? item in list)
-                {
-                    WriteValue(w, item);
-                }
-
-                w.WriteEndArray();
-                break;
-            default:
-                w.WriteStringValue(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
-                break;
-        }
-    }
-
-    private static void WriteLocation(Utf8JsonWriter w, string name, SourceLocation l)
-    {
-        w.WriteStartObject(name);
-        w.WriteString("path", l.Path);
-        w.WriteNumber("line", l.Line);
-        w.WriteNumber("column", l.Column);
-        w.WriteEndObject();
-    }
-
-    private static SourceLocation ReadLocation(JsonElement e) =>
-        new(e.GetProperty("path").GetString() ?? "", e.GetProperty("line").GetInt32(), e.GetProperty("column").GetInt32());
 
     /// <summary>
     /// Runs the compiled script in this process to bind its hooks (workers and dirty processes do this;

@@ -188,7 +188,7 @@ internal sealed class DirtyArbiterHost
                 _relay.TimeoutTicks = DirtyTimeout.Ticks(_config.Options.Dirty.Timeout);
                 _pool.Apply(_config);
             }
-            catch (Exception e) when (e is IOException or System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException)
+            catch (Exception e) when (e is IOException or ConfigException or InvalidOperationException or KeyNotFoundException)
             {
                 DirtyLog.ReloadFailed(_log, e.Message);
             }

@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Unicornet.Http.Parsing;
 using Unicornet.Http.Serving;
+using Unicornet.Http.Tls;
 using Unicornet.Http.Uwsgi;
 
 namespace Unicornet.Http.Connection;
@@ -29,7 +28,7 @@ internal sealed class Http1Connection : IDisposable
     private Http1RequestProcessor? _processor;
     private EndPoint? _localEndPoint;
     private volatile bool _localEndPointKnown;
-    private SslStream? _ssl;
+    private ITlsConnection? _tls;
     private volatile bool _closeRequested;
     private volatile bool _aborted;
 
@@ -173,18 +172,18 @@ internal sealed class Http1Connection : IDisposable
     {
         try
         {
-            if (_settings.Options.Tls is SslServerAuthenticationOptions tls)
+            if (_settings.Options.Tls is { } tls)
             {
                 // The handshake runs on the connection's own task (never in the accept loop), under the header timeout.
                 ArmDeadline(_settings.HeaderTimeoutMs);
-                _ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
-                _stream = _ssl;
-                await _ssl.AuthenticateAsServerAsync(tls).ConfigureAwait(false);
+                ITlsConnection connection = _tls = tls.Open(_stream);
+                _stream = connection.Stream;
+                await connection.AuthenticateAsync().ConfigureAwait(false);
             }
 
             _input = new ConnectionInput(_stream, _settings.MaxInputBuffer) { ZeroByteReads = _settings.DetectDisconnects };
             _input.PeerClosed = OnPeerClosed;
-            Http1RequestProcessor processor = _processor = new Http1RequestProcessor(this, _settings, _head, _input, _stream, _ssl);
+            Http1RequestProcessor processor = _processor = new Http1RequestProcessor(this, _settings, _head, _input, _stream, _tls);
 
             bool first = true;
             while (!_aborted)
@@ -201,9 +200,10 @@ internal sealed class Http1Connection : IDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or AuthenticationException or OperationCanceledException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
-            // The peer went away, the TLS handshake failed or the connection was aborted: nothing to answer.
+            // The peer went away, the TLS handshake failed (an IOException, see ITlsConnection) or the connection
+            // was aborted: nothing to answer.
         }
         finally
         {

@@ -98,7 +98,9 @@ internal sealed class Http1Features : IFeatureCollection, IConnectionState
 
         if (key == typeof(ITlsConnectionFeature))
         {
-            return _request.IsTls ? _request : null;
+            // The TLS connection itself (Http1Request does not implement it: its X509 signatures would load the
+            // TLS assemblies into every worker).
+            return _request.TlsFeature;
         }
 
         if (key == typeof(IHttpResponseTrailersFeature))

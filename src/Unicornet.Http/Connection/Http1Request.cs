@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 using Unicornet.Http.Forwarding;
 using Unicornet.Http.Parsing;
 using Unicornet.Http.Response;
+using Unicornet.Http.Tls;
 
 namespace Unicornet.Http.Connection;
 
@@ -22,13 +21,12 @@ internal sealed class Http1Request :
     IHttpRequestLifetimeFeature,
     IHttpRequestIdentifierFeature,
     IHttpBodyControlFeature,
-    ITlsConnectionFeature,
     IDisposable
 {
     private readonly Http1Connection _connection;
     private readonly ConnectionSettings _settings;
     private readonly RequestHead _head;
-    private readonly SslStream? _ssl;
+    private readonly ITlsConnection? _tls;
     private readonly HeaderDictionary _headers = new();
     private readonly RequestBodyStream _bodyStream;
     private CancellationTokenSource? _abortedSource;
@@ -48,18 +46,19 @@ internal sealed class Http1Request :
     private int _remotePort;
     private bool _allowSynchronousIO;
 
-    public Http1Request(Http1Connection connection, ConnectionSettings settings, RequestHead head, SslStream? ssl, Http1RequestBody body)
+    public Http1Request(Http1Connection connection, ConnectionSettings settings, RequestHead head, ITlsConnection? tls, Http1RequestBody body)
     {
         _connection = connection;
         _settings = settings;
         _head = head;
-        _ssl = ssl;
+        _tls = tls;
         _bodyStream = new RequestBodyStream(body, this);
     }
 
     public HeaderDictionary Headers => _headers;
 
-    public bool IsTls => _ssl is not null;
+    /// <summary>What the feature collection answers ITlsConnectionFeature with; null on a plain connection.</summary>
+    public object? TlsFeature => _tls?.Feature;
 
     /// <summary>Takes the next parsed head: everything the app may have changed on the previous request is reset.</summary>
     public void Begin()
@@ -71,7 +70,7 @@ internal sealed class Http1Request :
         _method = _head.Method;
         _protocol = _head.Protocol;
         _rawTarget = _head.RawTarget;
-        _scheme = _head.HeaderScheme ?? (_ssl is not null ? "https" : "http");
+        _scheme = _head.HeaderScheme ?? (_tls is not null ? "https" : "http");
         _queryString = _head.Query.Length == 0 ? "" : "?" + _head.Query;
         SetPath();
         _body = _bodyStream;
@@ -259,7 +258,7 @@ internal sealed class Http1Request :
     // An aborted connection is never kept alive, so dropping it is all there is to do.
     void IHttpRequestLifetimeFeature.Abort() => _connection.Abort();
 
-    // ---- identifiers, body control, TLS -------------------------------------------------------------------
+    // ---- identifiers, body control -------------------------------------------------------------------------
 
     string IHttpRequestIdentifierFeature.TraceIdentifier
     {
@@ -268,13 +267,4 @@ internal sealed class Http1Request :
     }
 
     bool IHttpBodyControlFeature.AllowSynchronousIO { get => _allowSynchronousIO; set => _allowSynchronousIO = value; }
-
-    X509Certificate2? ITlsConnectionFeature.ClientCertificate
-    {
-        get => _ssl?.RemoteCertificate as X509Certificate2 ?? (_ssl?.RemoteCertificate is X509Certificate c ? new X509Certificate2(c) : null);
-        set => throw new NotSupportedException();
-    }
-
-    Task<X509Certificate2?> ITlsConnectionFeature.GetClientCertificateAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(((ITlsConnectionFeature)this).ClientCertificate);
 }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using System.Net.Security;
 using Microsoft.AspNetCore.Http;
 using Unicornet.Http.Parsing;
 using Unicornet.Http.Serving;
+using Unicornet.Http.Tls;
 
 namespace Unicornet.Http.Connection;
 
@@ -28,7 +28,7 @@ internal sealed class Http1RequestProcessor : IDisposable
     // What the app (or pre_request, or a malformed body) threw during the running request; the first one counts.
     private Exception? _error;
 
-    public Http1RequestProcessor(Http1Connection connection, ConnectionSettings settings, RequestHead head, ConnectionInput input, Stream stream, SslStream? ssl)
+    public Http1RequestProcessor(Http1Connection connection, ConnectionSettings settings, RequestHead head, ConnectionInput input, Stream stream, ITlsConnection? tls)
     {
         _connection = connection;
         _settings = settings;
@@ -36,7 +36,7 @@ internal sealed class Http1RequestProcessor : IDisposable
         _input = input;
         _output = new Http1OutputProducer(connection, stream);
         _body = new Http1RequestBody(connection, settings, head, input, _output);
-        _request = new Http1Request(connection, settings, head, ssl, _body);
+        _request = new Http1Request(connection, settings, head, tls, _body);
         _response = new Http1Response(connection, settings, head, _request, _body, _output);
         _features = new Http1Features(settings, _request, _body, _response);
     }

@@ -80,8 +80,8 @@ public sealed record HttpServingOptions
     /// <summary><c>sendfile</c>.</summary>
     public bool SendFile { get; init; }
 
-    /// <summary>TLS options when certfile is set; null for plain HTTP.</summary>
-    public System.Net.Security.SslServerAuthenticationOptions? Tls { get; init; }
+    /// <summary>TLS when certfile is set; null for plain HTTP.</summary>
+    public Unicornet.Http.Tls.TlsServer? Tls { get; init; }
 
     /// <summary>
     /// The default of <c>IHttpBodyControlFeature.AllowSynchronousIO</c> for every request. False as in Kestrel:
