@@ -56,21 +56,9 @@ public static class ProcessInfo
             return null;
         }
 
-        // The command name (field 2) may hold spaces and parentheses: the fields after it start past the last ')'.
-        ReadOnlySpan<byte> stat = buffer[..length];
-        int close = stat.LastIndexOf((byte)')');
-        if (close < 0)
+        if (!AtStatField(buffer[..length], 14, out ReadOnlySpan<byte> rest))
         {
             return null;
-        }
-
-        ReadOnlySpan<byte> rest = stat[(close + 1)..];
-        for (int i = 0; i < 11; i++)
-        {
-            if (ProcFile.NextField(ref rest).IsEmpty)
-            {
-                return null;
-            }
         }
 
         // utime and stime, in USER_HZ ticks: 100 on every Linux ABI .NET runs on.
@@ -102,24 +90,38 @@ public static class ProcessInfo
     /// <summary>starttime (field 22 of /proc/PID/stat) in USER_HZ ticks since boot, or null.</summary>
     private static long? ParseStartTicks(ReadOnlySpan<byte> stat)
     {
-        // The command name (field 2) may hold spaces and parentheses: the fields after it start past the last ')'.
-        int close = stat.LastIndexOf((byte)')');
-        if (close < 0)
+        if (!AtStatField(stat, 22, out ReadOnlySpan<byte> rest))
         {
             return null;
         }
 
-        ReadOnlySpan<byte> rest = stat[(close + 1)..];
-        for (int field = 3; field < 22; field++)
+        // USER_HZ is 100 on every Linux ABI .NET runs on (as CpuSeconds assumes).
+        return ProcFile.ParseLong(ProcFile.NextField(ref rest));
+    }
+
+    /// <summary>
+    /// Positions <paramref name="rest"/> at field <paramref name="field"/> (1-based, 3 or more) of a /proc/PID/stat
+    /// line; false when the line is shorter.
+    /// </summary>
+    private static bool AtStatField(ReadOnlySpan<byte> stat, int field, out ReadOnlySpan<byte> rest)
+    {
+        // The command name (field 2) may hold spaces and parentheses: the fields after it start past the last ')'.
+        int close = stat.LastIndexOf((byte)')');
+        rest = close < 0 ? default : stat[(close + 1)..];
+        if (close < 0)
+        {
+            return false;
+        }
+
+        for (int skipped = 3; skipped < field; skipped++)
         {
             if (ProcFile.NextField(ref rest).IsEmpty)
             {
-                return null;
+                return false;
             }
         }
 
-        // USER_HZ is 100 on every Linux ABI .NET runs on (as CpuSeconds assumes).
-        return ProcFile.ParseLong(ProcFile.NextField(ref rest));
+        return true;
     }
 
     /// <summary>The first figure of /proc/uptime (<c>12345.67</c> seconds since boot) in milliseconds, or null.</summary>
