@@ -90,12 +90,15 @@ public sealed class LifecycleTests
         psi.RedirectStandardOutput = true;
         using Process master = Process.Start(psi)!;
         int arbiter = 0;
+        ProcessIdentity? arbiterIdentity = null;
         var workers = new List<int>();
+        var workerIdentities = new List<ProcessIdentity?>();
         try
         {
             Task<string?> line = master.StandardOutput.ReadLineAsync();
             string[] parts = (await line.WaitAsync(TimeSpan.FromSeconds(30)))!.Split(' ');
             arbiter = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+            arbiterIdentity = ProcessIdentity.Of(arbiter);
             using var client = new DirtyClient(parts[2], TimeSpan.FromSeconds(30));
             await Eventually.PollAsync(
                 async () =>
@@ -113,6 +116,7 @@ public sealed class LifecycleTests
                 TimeSpan.FromSeconds(60));
 
             workers.Count.ShouldBe(1);
+            workerIdentities.Add(ProcessIdentity.Of(workers[0]));
 
             // The master alone dies (what is under test); its dirty processes must notice by themselves.
             Signals.Send(master.Id, Signals.SIGKILL);
@@ -122,9 +126,9 @@ public sealed class LifecycleTests
         }
         finally
         {
+            // The arbiter and its worker are expected gone by now: kill them only if their pids still name them.
             ProcessTree.Kill(master);
-            ProcessKill.Kill(arbiter);
-            workers.ForEach(ProcessKill.Kill);
+            ProcessKill.Kill([arbiterIdentity, .. workerIdentities]);
         }
     }
 
@@ -218,6 +222,7 @@ public sealed class LifecycleTests
     {
         await using DirtyCluster cluster = await DirtyCluster.StartAsync(workers: 1, apps: [Echo], timeout: 2);
         int frozen = (await ReadyPidsAsync(cluster)).Single();
+        ProcessIdentity? frozenIdentity = ProcessIdentity.Of(frozen);
         Signals.Send(frozen, 19); // SIGSTOP: no more heartbeats
         try
         {
@@ -229,7 +234,8 @@ public sealed class LifecycleTests
         }
         finally
         {
-            ProcessKill.Kill(frozen);
+            // The arbiter killed it; its pid may name another process by now.
+            ProcessKill.Kill(frozenIdentity);
         }
     }
 
