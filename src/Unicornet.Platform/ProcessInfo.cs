@@ -106,12 +106,14 @@ public static class ProcessInfo
     private static bool AtStatField(ReadOnlySpan<byte> stat, int field, out ReadOnlySpan<byte> rest)
     {
         // The command name (field 2) may hold spaces and parentheses: the fields after it start past the last ')'.
+        rest = default;
         int close = stat.LastIndexOf((byte)')');
-        rest = close < 0 ? default : stat[(close + 1)..];
         if (close < 0)
         {
             return false;
         }
+
+        rest = stat[(close + 1)..];
 
         for (int skipped = 3; skipped < field; skipped++)
         {
