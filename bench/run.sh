@@ -53,6 +53,11 @@ export CMD_unicornet_gthread_w2="$U -k gthread -w 2 $COMMON $HELLO"
 # instead of the runtime's one per core, and with socket continuations on the thread pool instead of inline, e.g.
 #   for c in 8 64 256; do CONNS=$c REPS=3 ONLY="ka" EXTRA="unicornet-async-w2 unicornet-async-w2-t1 unicornet-async-w2-noinline unicornet-gthread-w2t4 unicornet-kestrel-w2" ANCHORS="kestrel-raw" bench/run.sh /tmp/p99-c$c; done
 export CMD_unicornet_async_w2_t1="env DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=1 $U -k async -w 2 $COMMON $HELLO"
+# Each worker's runtime told it has one core (DOTNET_PROCESSOR_COUNT=1): one thread-pool minimum, no spin-waits,
+# one Kestrel I/O queue, one socket engine, as a process that shares its cores with the other workers.
+export CMD_unicornet_async_w2_p1="env DOTNET_PROCESSOR_COUNT=1 $U -k async -w 2 $COMMON $HELLO"
+export CMD_unicornet_kestrel_w2_p1="env DOTNET_PROCESSOR_COUNT=1 $U -k kestrel -w 2 $COMMON $HELLO"
+export CMD_unicornet_gthread_w2t4_p1="env DOTNET_PROCESSOR_COUNT=1 $U -k gthread -w 2 --threads 4 $COMMON $HELLO"
 export CMD_unicornet_async_w2_noinline="env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 $U -k async -w 2 $COMMON $HELLO"
 # A second build beside this one (e.g. a baseline published from another worktree): BEFORE_BIN=/path/to/unicornet
 # gives before-async-w2, before-gthread-w2, before-kestrel-w2, before-sync-w2 with the same arguments.
