@@ -3,6 +3,7 @@ using Unicornet.Dirty.Apps;
 using Unicornet.Dirty.Arbiter;
 using Unicornet.Dirty.Worker;
 using Unicornet.Logging;
+using Unicornet.Platform;
 
 using Unicornet.Config.Snapshot;
 
@@ -14,6 +15,10 @@ public static class DirtyEntry
     /// <summary>Runs the dirty arbiter (UNICORNET_ROLE=dirty-arbiter); returns its exit code.</summary>
     public static int RunArbiter(string[] args)
     {
+        // First, before Console or Process set up the runtime's signal handling: the runtime leaves a signal
+        // that is ignored at that moment ignored for good, and a parent under nohup or a shell's background
+        // job hands HUP, INT and QUIT down ignored, so HUP would never reload and INT never stop the arbiter.
+        Signals.ResetIgnored(DirtyArbiterHost.CaughtSignals);
         if (LoadConfig("dirty arbiter") is not { } config)
         {
             return 1;
@@ -40,6 +45,7 @@ public static class DirtyEntry
     /// <summary>Runs a dirty worker (UNICORNET_ROLE=dirty-worker); returns its exit code (3 when it could not boot).</summary>
     public static int RunWorker(string[] args)
     {
+        Signals.ResetIgnored(DirtyWorkerHost.CaughtSignals);
         if (LoadConfig("dirty worker") is not { } config)
         {
             return 3;

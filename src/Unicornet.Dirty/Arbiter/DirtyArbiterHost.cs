@@ -24,6 +24,10 @@ internal sealed class DirtyArbiterHost
 {
     private const int WakeSignal = -1;
 
+    /// <summary>The signals the arbiter acts on; <see cref="DirtyEntry"/> takes back those its parent left ignored.</summary>
+    internal static int[] CaughtSignals { get; } =
+        [Signals.SIGTERM, Signals.SIGINT, Signals.SIGQUIT, Signals.SIGHUP, Signals.SIGUSR1, Signals.SIGTTIN, Signals.SIGTTOU];
+
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILog _log;
     private readonly string _clientSocketPath;
@@ -79,7 +83,7 @@ internal sealed class DirtyArbiterHost
             return 1;
         }
 
-        _signals = new SignalQueue(Signals.SIGTERM, Signals.SIGINT, Signals.SIGQUIT, Signals.SIGHUP, Signals.SIGUSR1, Signals.SIGTTIN, Signals.SIGTTOU);
+        _signals = new SignalQueue(CaughtSignals);
         _config.Hooks.Invoke(HookNames.OnDirtyStarting, _pool.ArbiterView);
         DirtyLog.ArbiterBooted(_log, ProcessInfo.Pid, _clientSocketPath, _pool.Target);
 

@@ -27,6 +27,10 @@ internal sealed class DirtyWorkerHost
 {
     private const int QuietBeforeExitMs = 100;
 
+    /// <summary>The signals a dirty worker acts on; <see cref="DirtyEntry"/> takes back those its parent left ignored.</summary>
+    internal static int[] CaughtSignals { get; } =
+        [Signals.SIGTERM, Signals.SIGINT, Signals.SIGQUIT, Signals.SIGABRT, Signals.SIGUSR1, Signals.SIGHUP];
+
     private readonly UnicornetConfig _config;
     private readonly ILog _log;
     private readonly int _age;
@@ -66,7 +70,7 @@ internal sealed class DirtyWorkerHost
         ThreadPool.GetMinThreads(out int minWorkers, out int minIo);
         ThreadPool.SetMinThreads(Math.Max(minWorkers, threads + 4), minIo);
 
-        using var signals = new SignalQueue(Signals.SIGTERM, Signals.SIGINT, Signals.SIGQUIT, Signals.SIGABRT, Signals.SIGUSR1, Signals.SIGHUP);
+        using var signals = new SignalQueue(CaughtSignals);
         _ = HandleSignalsAsync(signals);
 
         string workerSocket = Environment.GetEnvironmentVariable(DirtyEnvironment.WorkerSocket)

@@ -26,7 +26,7 @@ internal sealed class DirtyCluster : IAsyncDisposable
 
     public string ProcName { get; }
 
-    public static async Task<DirtyCluster> StartAsync(int workers = 2, int threads = 4, int timeout = 30, string[]? apps = null, int expectReady = -1, string? procName = null, int graceful = 5, Unicornet.Config.Script.CompiledScript? script = null)
+    public static async Task<DirtyCluster> StartAsync(int workers = 2, int threads = 4, int timeout = 30, string[]? apps = null, int expectReady = -1, string? procName = null, int graceful = 5, Unicornet.Config.Script.CompiledScript? script = null, string? ignoredSignals = null)
     {
         procName ??= "dt-" + Guid.NewGuid().ToString("N")[..8];
         string logPath = Path.Combine(Path.GetTempPath(), procName + ".log");
@@ -42,7 +42,10 @@ internal sealed class DirtyCluster : IAsyncDisposable
             ["proc_name"] = procName,
         }, script);
         var log = new UnicornetLog(new LogOptions(logPath, "info", Role: "test-master"));
-        var supervisor = new DirtyArbiterSupervisor(config, log) { StartInfoFactory = HostStartInfo };
+        var supervisor = new DirtyArbiterSupervisor(config, log)
+        {
+            StartInfoFactory = ignoredSignals is null ? HostStartInfo : () => IgnoringStartInfo(ignoredSignals),
+        };
         var cluster = new DirtyCluster(supervisor, logPath, procName);
         supervisor.Start();
         await cluster.WaitReadyAsync(expectReady < 0 ? workers : expectReady);
@@ -57,6 +60,25 @@ internal sealed class DirtyCluster : IAsyncDisposable
         var psi = new ProcessStartInfo(dotnet) { UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(dll)! };
         psi.ArgumentList.Add("exec");
         psi.ArgumentList.Add(dll);
+        return psi;
+    }
+
+    /// <summary>
+    /// Runs this assembly's Main through bash with <paramref name="signals"/> set to ignored, which exec keeps:
+    /// what nohup (HUP) or a shell script's background job (INT, QUIT) hands its command.
+    /// </summary>
+    private static ProcessStartInfo IgnoringStartInfo(string signals)
+    {
+        ProcessStartInfo host = HostStartInfo();
+        var psi = new ProcessStartInfo("bash") { UseShellExecute = false, WorkingDirectory = host.WorkingDirectory };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("trap '' " + signals + "; exec \"$0\" \"$@\"");
+        psi.ArgumentList.Add(host.FileName);
+        foreach (string a in host.ArgumentList)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
         return psi;
     }
 

@@ -186,6 +186,24 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task An_arbiter_whose_parent_left_hup_int_and_quit_ignored_still_reloads_on_hup_and_stops_on_int()
+    {
+        // nohup ignores HUP and a shell script's background job ignores INT and QUIT; exec keeps both.
+        await using DirtyCluster cluster = await DirtyCluster.StartAsync(workers: 1, apps: [Echo], ignoredSignals: "HUP INT QUIT");
+        int arbiter = cluster.Supervisor.Pid!.Value;
+        List<int> before = await ReadyPidsAsync(cluster);
+        cluster.Supervisor.Signal(Signals.SIGHUP);
+        bool replaced = await Eventually.PollAsync(
+            async () => await ReadyPidsAsync(cluster) is { Count: 1 } now && !now.Intersect(before).Any(),
+            TimeSpan.FromSeconds(60));
+        replaced.ShouldBeTrue("HUP did not replace the dirty worker\nlog:\n" + cluster.ReadLog());
+
+        Signals.Send(arbiter, Signals.SIGINT);
+        ProcessKill.WaitGone(arbiter, TimeSpan.FromSeconds(20)).ShouldBeTrue("INT did not stop the dirty arbiter");
+        cluster.ReadLog().ShouldContain("Dirty arbiter: INT, stopping quickly");
+    }
+
+    [Fact]
     public async Task A_new_dirty_arbiter_stops_a_stale_one_named_in_its_pid_file()
     {
         string procName = "dt-s-" + Guid.NewGuid().ToString("N")[..6];
