@@ -50,14 +50,28 @@ export CMD_unicornet_kestrel_w2_spin="env DOTNET_ThreadPool_UnfairSemaphoreSpinL
 # gthread with its default of 1 thread per worker, as issue 15's "gthread w2" figure.
 export CMD_unicornet_gthread_w2="$U -k gthread -w 2 $COMMON $HELLO"
 # Keep-alive tail latency (issue 15 section 1): the async class with one socket engine (poll thread) per worker
-# instead of the runtime's one per core, and with socket continuations on the thread pool instead of inline, e.g.
-#   for c in 8 64 256; do CONNS=$c REPS=3 ONLY="ka" EXTRA="unicornet-async-w2 unicornet-async-w2-t1 unicornet-async-w2-noinline unicornet-gthread-w2t4 unicornet-kestrel-w2" ANCHORS="kestrel-raw" bench/run.sh /tmp/p99-c$c; done
+# (what it runs by default since session 11 when workers >= cores: cores / workers), with the runtime's one per
+# core in every worker (the behaviour before), and with socket continuations on the thread pool instead of inline,
+# e.g.
+#   for c in 8 64 256; do CONNS=$c REPS=3 ONLY="ka" EXTRA="unicornet-async-w2 unicornet-async-w2-percore unicornet-async-w2-noinline unicornet-gthread-w2t4 unicornet-kestrel-w2" ANCHORS="kestrel-raw" bench/run.sh /tmp/p99-c$c; done
 export CMD_unicornet_async_w2_t1="env DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=1 $U -k async -w 2 $COMMON $HELLO"
+export CMD_unicornet_async_w2_percore="env DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=$(nproc) $U -k async -w 2 $COMMON $HELLO"
 # Each worker's runtime told it has one core (DOTNET_PROCESSOR_COUNT=1): one thread-pool minimum, no spin-waits,
 # one Kestrel I/O queue, one socket engine, as a process that shares its cores with the other workers.
 export CMD_unicornet_async_w2_p1="env DOTNET_PROCESSOR_COUNT=1 $U -k async -w 2 $COMMON $HELLO"
+# A/A controls: without inline completions the runtime already runs one socket engine per 30 cores, so these are
+# the plain gthread and kestrel w2 under another name; how far apart a pair lands is this box's noise.
+export CMD_unicornet_gthread_w2_t1="env DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=1 $U -k gthread -w 2 $COMMON $HELLO"
+export CMD_unicornet_kestrel_w2_t1="env DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT=1 $U -k kestrel -w 2 $COMMON $HELLO"
 export CMD_unicornet_kestrel_w2_p1="env DOTNET_PROCESSOR_COUNT=1 $U -k kestrel -w 2 $COMMON $HELLO"
 export CMD_unicornet_gthread_w2t4_p1="env DOTNET_PROCESSOR_COUNT=1 $U -k gthread -w 2 --threads 4 $COMMON $HELLO"
+# The kestrel class with Kestrel raw's garbage collector (server GC, as the Web SDK defaults it) and with a larger
+# gen0 budget than the 2 MB unicornet gives its workers (issue 15 section 3: what the runtime settings cost per
+# connection), e.g.
+#   REPS=3 ONLY="close ka" EXTRA="unicornet-kestrel-w2 unicornet-kestrel-w2-sgc unicornet-kestrel-w2-g64 unicornet-kestrel-w2-g16" ANCHORS="kestrel-raw" bench/run.sh /tmp/bg
+export CMD_unicornet_kestrel_w2_sgc="env DOTNET_gcServer=1 $U -k kestrel -w 2 $COMMON $HELLO"
+export CMD_unicornet_kestrel_w2_g64="env DOTNET_GCgen0size=0x4000000 $U -k kestrel -w 2 $COMMON $HELLO"
+export CMD_unicornet_kestrel_w2_g16="env DOTNET_GCgen0size=0x1000000 $U -k kestrel -w 2 $COMMON $HELLO"
 export CMD_unicornet_async_w2_noinline="env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 $U -k async -w 2 $COMMON $HELLO"
 # A second build beside this one (e.g. a baseline published from another worktree): BEFORE_BIN=/path/to/unicornet
 # gives before-async-w2, before-gthread-w2, before-kestrel-w2, before-sync-w2 with the same arguments.

@@ -11,6 +11,9 @@ public static class ChildRuntime
     /// <summary>Runs socket continuations on the thread that polled the socket instead of the thread pool.</summary>
     public const string InlineSocketCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
+    /// <summary>How many socket engines (epoll threads) the process runs; the runtime's default is one per core.</summary>
+    public const string SocketEngineCountVariable = "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT";
+
     private const string Gen0SizeVariable = "DOTNET_GCgen0size";
 
     private const string TieredPgoVariable = "DOTNET_TieredPGO";
@@ -19,6 +22,13 @@ public static class ChildRuntime
 
     /// <summary>True when this process runs socket continuations inline (see <see cref="InlineSocketCompletionsVariable"/>).</summary>
     public static bool InlineSocketCompletions => Environment.GetEnvironmentVariable(InlineSocketCompletionsVariable) == "1";
+
+    /// <summary>
+    /// The socket engines each of <paramref name="workers"/> processes runs so that all of them together have one per
+    /// core, and every worker at least one. With inline completions the runtime gives each process one per core, so
+    /// N workers on N cores would run N² engine threads, each serving its own share of the connections.
+    /// </summary>
+    public static int SocketEnginesPerWorker(int workers, int processors) => Math.Max(1, processors / Math.Max(1, workers));
 
     /// <summary>
     /// A small gen0 budget for a long-running child. Measured (dotnet-notes §8): it keeps idle and loaded RSS low

@@ -75,7 +75,7 @@ internal static class WorkerProcess
     {
         IWorkerClass workerClass = WorkerClassRegistry.Get(worker.Config.Options.Worker.WorkerClass);
         worker.Heartbeat.Beat();
-        workerClass.PrepareProcess();
+        workerClass.PrepareProcess(worker);
         ProcessInfo.SetTitle("worker [" + worker.Config.Options.Arbiter.ProcName + "]");
 
         // A hung worker's stacks are read by a helper the master starts, not by the master itself.

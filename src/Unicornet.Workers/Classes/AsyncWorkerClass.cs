@@ -1,3 +1,4 @@
+using System.Globalization;
 using Unicornet.Config.Options;
 using Unicornet.Http.Serving;
 using Unicornet.Platform;
@@ -26,11 +27,21 @@ internal sealed class AsyncWorkerClass : IWorkerClass
     /// request, and the app's contract for this class is already "never block". Set before the first asynchronous
     /// socket operation of the process, which is when .NET reads it; a value the operator set is kept.
     /// </summary>
-    public void PrepareProcess()
+    public void PrepareProcess(WorkerContext worker)
     {
         if (Environment.GetEnvironmentVariable(ChildRuntime.InlineSocketCompletionsVariable) is null)
         {
             Environment.SetEnvironmentVariable(ChildRuntime.InlineSocketCompletionsVariable, "1");
+        }
+
+        // Inline, a connection is served only by the poll thread that owns it, and a poll thread that waits for a
+        // core holds every connection it owns. The runtime would give each worker one per core: with as many
+        // workers as cores, twice the runnable threads the cores can run, and a keep-alive p99 about twice that of
+        // one engine per worker (bench/results/2026-12-04-session11-p99.md). Workers share the cores instead.
+        if (ChildRuntime.InlineSocketCompletions && Environment.GetEnvironmentVariable(ChildRuntime.SocketEngineCountVariable) is null)
+        {
+            int engines = ChildRuntime.SocketEnginesPerWorker(worker.Config.Options.Worker.Workers, Environment.ProcessorCount);
+            Environment.SetEnvironmentVariable(ChildRuntime.SocketEngineCountVariable, engines.ToString(CultureInfo.InvariantCulture));
         }
     }
 

@@ -18,7 +18,7 @@ internal sealed class GthreadWorkerClass : IWorkerClass
 
     public bool LogsAppErrors => true;
 
-    public void PrepareProcess()
+    public void PrepareProcess(WorkerContext worker)
     {
     }
 

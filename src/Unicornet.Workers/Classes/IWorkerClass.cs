@@ -25,7 +25,7 @@ internal interface IWorkerClass
     bool LogsAppErrors { get; }
 
     /// <summary>Runs first in the process, before any socket operation (the runtime reads some settings then).</summary>
-    void PrepareProcess();
+    void PrepareProcess(WorkerContext worker);
 
     /// <summary>
     /// Loads the app and binds it to this class's server. Returns null after logging when the app cannot load

@@ -22,7 +22,7 @@ internal sealed class KestrelWorkerClass : IWorkerClass
 
     public bool LogsAppErrors => false;
 
-    public void PrepareProcess()
+    public void PrepareProcess(WorkerContext worker)
     {
     }
 

@@ -59,6 +59,55 @@ public sealed class WorkerRuntimeTests
         tunedEnv.GetValueOrDefault(Pgo).ShouldBe("1");
     }
 
+    [Fact]
+    public async Task Async_workers_share_the_cores_among_their_socket_engines_unless_the_operator_set_the_count()
+    {
+        const string Engines = "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT";
+        int cores = Environment.ProcessorCount;
+        using (ServerProcess two = await ServerProcess.StartAsync(
+            ["-k", "async", "-w", "2", "--no-control-socket", Examples.Dll("HelloApp") + ":App"],
+            env: new Dictionary<string, string?> { [Engines] = null }))
+        {
+            two.WaitServing(2);
+            WaitForEngines(two);
+            foreach (int pid in two.WorkerPids())
+            {
+                SocketEngineThreads(pid).ShouldBe(Math.Max(1, cores / 2), $"worker {pid} of 2 on {cores} cores");
+            }
+        }
+
+        using (ServerProcess one = await ServerProcess.StartAsync(
+            ["-k", "async", "-w", "1", "--no-control-socket", Examples.Dll("HelloApp") + ":App"],
+            env: new Dictionary<string, string?> { [Engines] = null }))
+        {
+            one.WaitServing(1);
+            WaitForEngines(one);
+            SocketEngineThreads(one.WorkerPids()[0]).ShouldBe(cores, $"a lone worker on {cores} cores");
+        }
+
+        using ServerProcess set = await ServerProcess.StartAsync(
+            ["-k", "async", "-w", "2", "--no-control-socket", Examples.Dll("HelloApp") + ":App"],
+            env: new Dictionary<string, string?> { [Engines] = "3" });
+        set.WaitServing(2);
+        WaitForEngines(set);
+        foreach (int pid in set.WorkerPids())
+        {
+            SocketEngineThreads(pid).ShouldBe(3, $"worker {pid}, with the operator's count");
+        }
+    }
+
+    /// <summary>A worker counted as running may still be starting its accept loop, which starts the engines.</summary>
+    private static void WaitForEngines(ServerProcess server) =>
+        server.WaitFor(() => server.WorkerPids().All(pid => SocketEngineThreads(pid) > 0), TimeSpan.FromSeconds(30), "socket engines in every worker");
+
+    /// <summary>
+    /// The runtime names each socket engine's poll thread ".NET Sockets"; they all start with the first asynchronous
+    /// socket operation, which a serving worker has done (its accept loop).
+    /// </summary>
+    private static int SocketEngineThreads(int pid) =>
+        Directory.GetDirectories($"/proc/{pid}/task")
+            .Count(task => File.Exists(Path.Combine(task, "comm")) && File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') == ".NET Sockets");
+
     private static Dictionary<string, string> EnvironmentOf(int pid)
     {
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
