@@ -128,26 +128,34 @@ public sealed partial class ProductionSamplesTests : IDisposable
         string globals = $"daemon off; pid {_dir}/nginx.pid; error_log {_dir}/logs/error.log;";
         using var proxy = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(nginx, ["-p", _dir, "-c", path, "-g", globals]) { UseShellExecute = false, RedirectStandardError = true })!;
         server.Track([proxy.Id]);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var pids = new HashSet<string>();
-        await Eventually.ValueAsync(async () =>
+        try
         {
-            try
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            var pids = new HashSet<string>();
+            await Eventually.ValueAsync(async () =>
             {
-                return (await http.GetAsync(new Uri($"http://127.0.0.1:{front}/"))).StatusCode;
-            }
-            catch (HttpRequestException)
+                try
+                {
+                    return (await http.GetAsync(new Uri($"http://127.0.0.1:{front}/"))).StatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return HttpStatusCode.BadGateway;
+                }
+            }, status => status == HttpStatusCode.OK, Deadline);
+            for (int i = 0; i < 20; i++)
             {
-                return HttpStatusCode.BadGateway;
+                pids.Add((await http.GetStringAsync(new Uri($"http://127.0.0.1:{front}/pid"))).Trim());
             }
-        }, status => status == HttpStatusCode.OK, Deadline);
-        for (int i = 0; i < 20; i++)
-        {
-            pids.Add((await http.GetStringAsync(new Uri($"http://127.0.0.1:{front}/pid"))).Trim());
-        }
 
-        pids.ShouldBeSubsetOf(server.WorkerPids().Select(p => p.ToString(CultureInfo.InvariantCulture)));
-        proxy.Kill();
+            pids.ShouldBeSubsetOf(server.WorkerPids().Select(p => p.ToString(CultureInfo.InvariantCulture)));
+        }
+        finally
+        {
+            // The master and its worker, while the worker is still the master's child: killing the master alone
+            // (SIGKILL) leaves the worker running, reparented out of reach of any cleanup by tree.
+            ProcessTree.Kill(proxy);
+        }
     }
 
     private static int Setting(string printed, string name)
