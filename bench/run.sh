@@ -71,6 +71,8 @@ export CMD_unicornet_gthread_w2t4_p1="env DOTNET_PROCESSOR_COUNT=1 $U -k gthread
 #   REPS=3 ONLY="close ka" EXTRA="unicornet-kestrel-w2 unicornet-kestrel-w2-sgc unicornet-kestrel-w2-g64 unicornet-kestrel-w2-g16" ANCHORS="kestrel-raw" bench/run.sh /tmp/bg
 export CMD_unicornet_kestrel_w2_sgc="env DOTNET_gcServer=1 $U -k kestrel -w 2 $COMMON $HELLO"
 export CMD_unicornet_kestrel_w2_g64="env DOTNET_GCgen0size=0x4000000 $U -k kestrel -w 2 $COMMON $HELLO"
+# Tiered PGO back on in the kestrel class's workers, as Kestrel raw (the Web SDK's default) runs it.
+export CMD_unicornet_kestrel_w2_pgo="env DOTNET_TieredPGO=1 $U -k kestrel -w 2 $COMMON $HELLO"
 export CMD_unicornet_kestrel_w2_g16="env DOTNET_GCgen0size=0x1000000 $U -k kestrel -w 2 $COMMON $HELLO"
 export CMD_unicornet_async_w2_noinline="env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 $U -k async -w 2 $COMMON $HELLO"
 # A second build beside this one (e.g. a baseline published from another worktree): BEFORE_BIN=/path/to/unicornet
