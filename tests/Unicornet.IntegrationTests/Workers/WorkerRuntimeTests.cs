@@ -105,8 +105,20 @@ public sealed class WorkerRuntimeTests
     /// socket operation, which a serving worker has done (its accept loop).
     /// </summary>
     private static int SocketEngineThreads(int pid) =>
-        Directory.GetDirectories($"/proc/{pid}/task")
-            .Count(task => File.Exists(Path.Combine(task, "comm")) && File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') == ".NET Sockets");
+        Directory.GetDirectories($"/proc/{pid}/task").Count(task => ThreadName(task) == ".NET Sockets");
+
+    /// <summary>A thread's name, or null when it ended since its task directory was listed (pool threads retire).</summary>
+    private static string? ThreadName(string taskDirectory)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(taskDirectory, "comm")).TrimEnd('\n');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 
     private static Dictionary<string, string> EnvironmentOf(int pid)
     {
