@@ -24,6 +24,9 @@ public static class WorkerEnvironment
     /// <summary>The master's pid.</summary>
     public const string MasterPid = "UNICORNET_MASTER_PID";
 
+    /// <summary>How many workers the master kept when it started this one (TTIN and TTOU move it from the config).</summary>
+    public const string WorkerCount = "UNICORNET_WORKER_COUNT";
+
     /// <summary>Set to 1 for a child that only loads the app and exits (preload_app validation).</summary>
     public const string CheckApp = "UNICORNET_CHECK_APP";
 
@@ -43,6 +46,16 @@ public static class WorkerEnvironment
         environment[Age] = start.Age.ToString(CultureInfo.InvariantCulture);
         environment[Heartbeat] = start.HeartbeatPath;
         environment[MasterPid] = start.MasterPid.ToString(CultureInfo.InvariantCulture);
+        if (start.Workers > 0)
+        {
+            environment[WorkerCount] = start.Workers.ToString(CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            // Unknown: a count the master itself inherited would misinform the worker.
+            environment.Remove(WorkerCount);
+        }
+
         if (start.CheckApp is not null)
         {
             environment[CheckApp] = start.CheckApp;
@@ -52,7 +65,7 @@ public static class WorkerEnvironment
     /// <summary>
     /// Worker side: reads what <see cref="Write"/> put there through <paramref name="variable"/>; null when
     /// <see cref="Config"/> is unset (the process was not started by a master). A missing or malformed age reads
-    /// as 0 and a missing master pid as <paramref name="parentPid"/>.
+    /// as 0, a missing master pid as <paramref name="parentPid"/>, and a missing or malformed worker count as 0 (unknown).
     /// </summary>
     public static WorkerStart? Read(Func<string, string?> variable, int parentPid)
     {
@@ -68,6 +81,7 @@ public static class WorkerEnvironment
             int.TryParse(variable(Age), NumberStyles.None, CultureInfo.InvariantCulture, out int age) ? age : 0,
             variable(Heartbeat),
             int.TryParse(variable(MasterPid), NumberStyles.None, CultureInfo.InvariantCulture, out int master) ? master : parentPid,
-            variable(CheckApp));
+            variable(CheckApp),
+            int.TryParse(variable(WorkerCount), NumberStyles.None, CultureInfo.InvariantCulture, out int workers) ? workers : 0);
     }
 }

@@ -28,8 +28,9 @@ internal sealed class WorkerContext
         Log = log;
         Heartbeat = heartbeat;
         MasterPid = start.MasterPid;
+        WorkerCount = start.Workers > 0 ? start.Workers : config.Options.Worker.Workers;
         View = new WorkerView(start.Age, start.MasterPid, () => Config, log, config.Options.Worker.WorkerClassName, Beat) { ProcessId = ProcessInfo.Pid };
-        Server = new ArbiterView(start.MasterPid, () => Config, log, () => Config.Options.Worker.Workers, () => [], config.AppModule, config.Options.Arbiter.ProcName);
+        Server = new ArbiterView(start.MasterPid, () => Config, log, () => WorkerCount, () => [], config.AppModule, config.Options.Arbiter.ProcName);
     }
 
     /// <summary>The settings; replaced once, when the hooks are bound (<see cref="BindHooks"/>).</summary>
@@ -43,6 +44,12 @@ internal sealed class WorkerContext
 
     /// <summary>Where the worker records its requests in flight for the master; null when started without a master.</summary>
     public InFlightFile? InFlightFile { get; init; }
+
+    /// <summary>
+    /// How many workers the master kept when it started this one: <c>workers</c> as TTIN and TTOU left it, as a
+    /// forked gunicorn worker sees its arbiter's count. Without a master, the configured count.
+    /// </summary>
+    public int WorkerCount { get; }
 
     /// <summary>The master this worker was started by; its exit or a new parent pid ends the worker.</summary>
     public int MasterPid { get; }

@@ -204,7 +204,7 @@ internal sealed class WorkerPool
         var worker = new WorkerHandle(0, generations.Number, new WorkerView(0, _ctx.Pid, () => _ctx.Config, Log, config.Options.Worker.WorkerClassName), HeartbeatFile.Create(Path.Combine(generations.RunDir, "hb-preload")));
         try
         {
-            using Process p = WorkerSpawner.Start(worker, config.Options.Worker.WorkerClass, generations.CurrentSnapshot, "", _ctx.Pid, checkApp: "1");
+            using Process p = WorkerSpawner.Start(worker, config.Options.Worker.WorkerClass, generations.CurrentSnapshot, "", _ctx.Pid, Target, checkApp: "1");
             if (!p.WaitForExit(Math.Max(10, config.Options.Arbiter.BootTimeout) * 1000))
             {
                 p.Kill();
@@ -277,7 +277,7 @@ internal sealed class WorkerPool
         try
         {
             config.Hooks.Invoke(HookNames.PreFork, _ctx.View, view);
-            worker.Process = WorkerSpawner.Start(worker, config.Options.Worker.WorkerClass, generations.CurrentSnapshot, _ctx.FdList(), _ctx.Pid, extra: _ctx.Dirty?.WorkerEnvironment);
+            worker.Process = WorkerSpawner.Start(worker, config.Options.Worker.WorkerClass, generations.CurrentSnapshot, _ctx.FdList(), _ctx.Pid, Target, extra: _ctx.Dirty?.WorkerEnvironment);
             spawned = true;
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)

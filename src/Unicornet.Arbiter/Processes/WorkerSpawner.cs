@@ -12,7 +12,7 @@ internal static class WorkerSpawner
     /// <summary>Variables a worker must not inherit from the master's own environment.</summary>
     private static readonly string[] s_masterOnly = ["UNICORNET_PID", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET"];
 
-    public static Process Start(WorkerHandle worker, WorkerClassKind workerClass, string snapshotPath, string fds, int masterPid, string? checkApp = null, IReadOnlyDictionary<string, string>? extra = null)
+    public static Process Start(WorkerHandle worker, WorkerClassKind workerClass, string snapshotPath, string fds, int masterPid, int workers, string? checkApp = null, IReadOnlyDictionary<string, string>? extra = null)
     {
         ProcessStartInfo psi = SelfLauncher.StartInfo(ProcessRoles.Worker);
         foreach (string name in s_masterOnly)
@@ -20,7 +20,7 @@ internal static class WorkerSpawner
             psi.Environment.Remove(name);
         }
 
-        WorkerEnvironment.Write(psi.Environment, new WorkerStart(snapshotPath, fds, worker.Age, worker.Heartbeat.Path, masterPid, checkApp));
+        WorkerEnvironment.Write(psi.Environment, new WorkerStart(snapshotPath, fds, worker.Age, worker.Heartbeat.Path, masterPid, checkApp, workers));
         foreach ((string key, string value) in extra ?? new Dictionary<string, string>())
         {
             psi.Environment[key] = value;

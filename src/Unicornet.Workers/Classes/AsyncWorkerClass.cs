@@ -37,10 +37,11 @@ internal sealed class AsyncWorkerClass : IWorkerClass
         // Inline, a connection is served only by the poll thread that owns it, and a poll thread that waits for a
         // core holds every connection it owns. The runtime would give each worker one per core: with as many
         // workers as cores, twice the runnable threads the cores can run, and a keep-alive p99 about twice that of
-        // one engine per worker (bench/results/2026-12-04-session11-p99.md). Workers share the cores instead.
+        // one engine per worker (bench/results/2026-12-04-session11-p99.md). Workers share the cores instead, as many
+        // as the master keeps when it starts this one (after TTIN or TTOU, not the configured count).
         if (ChildRuntime.InlineSocketCompletions && Environment.GetEnvironmentVariable(ChildRuntime.SocketEngineCountVariable) is null)
         {
-            int engines = ChildRuntime.SocketEnginesPerWorker(worker.Config.Options.Worker.Workers, Environment.ProcessorCount);
+            int engines = ChildRuntime.SocketEnginesPerWorker(worker.WorkerCount, Environment.ProcessorCount);
             Environment.SetEnvironmentVariable(ChildRuntime.SocketEngineCountVariable, engines.ToString(CultureInfo.InvariantCulture));
         }
     }

@@ -1,4 +1,6 @@
 using Unicornet.IntegrationTests.Support;
+using Unicornet.Platform;
+using Unicornet.Supervision;
 
 namespace Unicornet.IntegrationTests.Workers;
 
@@ -94,6 +96,30 @@ public sealed class WorkerRuntimeTests
         {
             SocketEngineThreads(pid).ShouldBe(3, $"worker {pid}, with the operator's count");
         }
+    }
+
+    [Fact]
+    public async Task A_worker_started_after_ttin_shares_the_cores_with_as_many_workers_as_the_master_keeps()
+    {
+        const string Engines = "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT";
+        int cores = Environment.ProcessorCount;
+        using ServerProcess server = await ServerProcess.StartAsync(
+            ["-k", "async", "-w", "1", "--no-control-socket", Examples.Dll("HelloApp") + ":App"],
+            env: new Dictionary<string, string?> { [Engines] = null });
+        server.WaitServing(1);
+        WaitForEngines(server);
+        int first = server.WorkerPids().Single();
+        SocketEngineThreads(first).ShouldBe(cores, $"the one configured worker on {cores} cores");
+
+        server.Signal(Signals.SIGTTIN);
+        server.WaitServing(2);
+        WaitForEngines(server);
+        int added = server.WorkerPids().Single(pid => pid != first);
+
+        // The configured count is still 1; the master keeps 2 since TTIN, and tells the new worker so.
+        SocketEngineThreads(added).ShouldBe(Math.Max(1, cores / 2), $"worker {added}, started as the second of 2 on {cores} cores");
+        EnvironmentOf(added).GetValueOrDefault(WorkerEnvironment.WorkerCount).ShouldBe("2");
+        SocketEngineThreads(first).ShouldBe(cores, "an engine count is fixed when the runtime starts, so the first worker keeps its own");
     }
 
     /// <summary>A worker counted as running may still be starting its accept loop, which starts the engines.</summary>
